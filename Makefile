@@ -1,0 +1,62 @@
+# Every target builds the one environment it needs first, so `make plan` and `make test` work on a
+# fresh clone that has only python3 and make.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+UV_VERSION := 0.13.9
+# Only PyPI is reachable from our machines and CI; never let uv fetch a Python build.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON_PREFERENCE := only-system
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/uv/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+SYNCED := $(VENV)/.synced
+
+STACKS := dev staging prod
+STACK ?=
+AT ?=
+OUT ?= build/plan
+
+.PHONY: help setup fmt lint test bench plan preview up clean
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.tools/uv/bin/uv:
+	python3 -m venv .tools/uv
+	.tools/uv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --quiet
+	@touch $@
+
+setup: $(SYNCED) ## Create or update the environment from uv.lock
+	@echo "environment ready: $(VENV)"
+
+fmt: $(SYNCED) ## Format and auto-fix the code
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+lint: $(SYNCED) ## Lint: ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(SYNCED) ## Run the test suite with the branch-coverage floor
+	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered
+
+bench: $(SYNCED) ## Benchmarks (schedule engine, plan)
+	@echo "bench: not yet available"
+
+plan: $(SYNCED) ## Offline plan of every stack (STACK=prod for one, AT=2026-01-01T00:00:00Z to pin time)
+	@echo "plan: not yet available"
+
+preview: ## pulumi preview STACK=<stack> with the policy pack (needs the Pulumi CLI and AWS credentials)
+	@echo "preview: not yet available"
+
+up: ## pulumi up STACK=<stack> with the policy pack (needs the Pulumi CLI and AWS credentials)
+	@echo "up: not yet available"
+
+clean: ## Remove build outputs and caches
+	rm -rf build .pytest_cache .ruff_cache .coverage htmlcov
