@@ -19,7 +19,7 @@ STACK ?=
 AT ?=
 OUT ?= build/plan
 
-.PHONY: help setup fmt lint test bench plan preview up clean
+.PHONY: help setup fmt lint test bench bench-schedule bench-plan plan preview up clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,8 +46,13 @@ lint: $(SYNCED) ## Lint: ruff check and format check
 test: $(SYNCED) ## Run the test suite with the branch-coverage floor
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered
 
-bench: $(SYNCED) ## Benchmarks (schedule engine, plan)
-	@echo "bench: not yet available"
+bench: bench-schedule bench-plan ## Benchmarks: schedule engine and offline plan (figures, not pass/fail)
+
+bench-schedule: $(SYNCED)
+	@echo "bench-schedule: not yet available"
+
+bench-plan: $(SYNCED)
+	@echo "bench-plan: not yet available"
 
 plan: $(SYNCED) ## Offline plan of every stack (STACK=prod for one, AT=2026-01-01T00:00:00Z to pin time)
 	@echo "plan: not yet available"
