@@ -1,0 +1,119 @@
+import io
+from dataclasses import replace
+
+import pytest
+
+from tools.plan import render_terminal
+from tools.plan.model import format_interval, short_urn
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _render(plans, stream, **kwargs) -> str:
+    render_terminal.render(plans, render_terminal.make_console(stream, **kwargs))
+    return stream.getvalue()
+
+
+def test_non_tty_output_is_plain_text_without_escape_codes(failing_plan):
+    text = _render((failing_plan,), io.StringIO())
+    assert "\x1b[" not in text
+    assert "schedule-min-interval" in text
+    assert "mandatory" in text
+    assert "plan FAILED: prod" in text
+
+
+def test_tty_output_has_colour(failing_plan, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    text = _render((failing_plan,), _Tty())
+    assert "\x1b[" in text
+
+
+def test_no_color_env_makes_tty_output_plain(failing_plan, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    text = _render((failing_plan,), _Tty())
+    assert "\x1b[" not in text
+    assert "schedule-min-interval" in text
+
+
+def test_explicit_colour_overrides_the_tty_check(ok_plan):
+    assert "\x1b[" in _render((ok_plan,), io.StringIO(), color=True)
+
+
+def test_plain_output_shows_schedule_next_runs_in_utc_and_local(ok_plan):
+    text = _render((ok_plan,), io.StringIO())
+    assert "cron(0 13 * * ? *)" in text
+    assert "At 13:00 Europe/Berlin, every day" in text
+    assert "2026-01-01 12:00 Thu UTC" in text
+    assert "2026-01-01 13:00 Thu Europe/Berlin" in text
+    assert "1 d" in text  # 1440 minutes shown as a day
+
+
+def test_plain_output_shows_resources_by_type_and_the_tree(ok_plan):
+    text = _render((ok_plan,), io.StringIO())
+    assert "Resources (3)" in text
+    assert "mlsched:ml:ScheduledPipeline" in text
+    assert "churn-training-pipeline  aws-native:sagemaker:Pipeline  [protected]" in text
+
+
+def test_output_states_what_the_offline_plan_does_not_do(ok_plan):
+    text = _render((ok_plan,), io.StringIO())
+    assert "no diff against deployed state" in text
+    assert "no provider-side validation" in text
+    assert "make preview STACK=<stack>" in text
+    assert "plan OK: 1 stack(s)" in text
+
+
+def test_error_plan_prints_the_configuration_error(error_plan):
+    text = _render((error_plan,), io.StringIO())
+    assert "configuration error: " + error_plan.error in text.replace("\n", " ") or (
+        "configuration error" in text and "*/60" in text
+    )
+
+
+def test_empty_plan_says_no_verdicts_and_no_schedules(ok_plan):
+    text = _render((replace(ok_plan, verdicts=(), schedules=()),), io.StringIO())
+    assert "Policy verdicts: none" in text
+    assert "Schedules: none" in text
+
+
+def test_disabled_never_firing_schedule_is_labelled(ok_plan, make_schedule):
+    schedule = make_schedule(
+        enabled=False, next_runs=(), next_runs_local=(), never_fires=True, min_interval_minutes=None
+    )
+    text = _render((replace(ok_plan, schedules=(schedule,)),), io.StringIO())
+    assert "scheduler (disabled)" in text
+    assert "never fires again" in text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(None, "-"), (5.0, "5 min"), (90.0, "90 min"), (120.0, "2 h"), (2880.0, "2 d")],
+)
+def test_intervals_are_shown_in_the_largest_whole_unit(minutes, shown):
+    assert format_interval(minutes) == shown
+
+
+def test_columns_env_sets_the_plain_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "99")
+    assert render_terminal.make_console(io.StringIO()).width == 99
+
+
+def test_verdict_resource_is_shown_as_name_and_type_in_the_terminal(failing_plan):
+    text = _render((failing_plan,), io.StringIO())
+    assert "churn-training-schedule (aws:scheduler/schedule:Schedule)" in text
+
+
+@pytest.mark.parametrize(
+    ("urn", "shown"),
+    [
+        (None, "(stack)"),
+        ("", "(stack)"),
+        ("not-a-urn", "not-a-urn"),
+        ("urn:pulumi:dev::mlsched::a$b:c:D::x", "x (b:c:D)"),
+    ],
+)
+def test_short_urn_names_the_resource_and_its_own_type(urn, shown):
+    assert short_urn(urn) == shown

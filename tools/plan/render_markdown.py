@@ -1,0 +1,118 @@
+"""Markdown report for a pull-request comment or a job summary: verdicts first, details folded."""
+
+from __future__ import annotations
+
+import re
+
+from tools.plan.model import NOT_CHECKED, StackPlan, TreeNode, component_tree, format_interval
+from tools.plan.render_json import iso_utc
+
+# Characters GitHub-flavoured Markdown would interpret inside a table cell.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~])")
+
+
+def cell(text: str) -> str:
+    """Escape one table cell: Markdown specials escaped, newlines as <br>."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks and pipes in the value (a table cell ends at `|`)."""
+    text = text.replace("|", "\\|").replace("\n", " ")
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _tree_lines(nodes: tuple[TreeNode, ...], depth: int = 0) -> list[str]:
+    lines = []
+    for node in nodes:
+        r = node.resource
+        flag = " 🔒 protected" if r.protect else ""
+        kind = "" if r.custom else " *(component)*"
+        lines.append(f"{'  ' * depth}- {code(r.name)} {code(r.type)}{kind}{flag}")
+        lines.extend(_tree_lines(node.children, depth + 1))
+    return lines
+
+
+def render_stack(plan: StackPlan) -> str:
+    mark = "✅" if plan.ok else "❌"
+    out = [
+        f"## {mark} Offline plan of `{plan.stack}`: {plan.verdict_summary}",
+        "",
+        f"Project `{plan.project}`, reference time `{iso_utc(plan.reference_time)}`.",
+        "",
+    ]
+    if plan.error is not None:
+        out += ["**Configuration error**, the stack could not be planned:", "", "```text"]
+        out += [plan.error, "```", ""]
+        out += _footer(plan)
+        return "\n".join(out)
+
+    out += ["### Policy verdicts", ""]
+    if plan.verdicts:
+        out += ["| enforcement | policy | message | resource |", "| --- | --- | --- | --- |"]
+        for v in plan.verdicts:
+            level = f"**{v.enforcement}**" if v.blocking else v.enforcement
+            urn = code(v.urn) if v.urn else "*(stack)*"
+            out.append(f"| {level} | {code(v.policy)} | {cell(v.message)} | {urn} |")
+    else:
+        out.append("No policy violations.")
+    out.append("")
+
+    out += ["### Schedules", ""]
+    if plan.schedules:
+        out += [
+            "| pipeline | trigger | expression | time zone | description "
+            "| max runs/day | shortest interval | next run (UTC) |",
+            "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
+        ]
+        for s in plan.schedules:
+            trigger = s.trigger if s.enabled else f"{s.trigger} (disabled)"
+            nxt = iso_utc(s.next_runs[0]) if s.next_runs else "never fires again"
+            out.append(
+                f"| {code(s.pipeline)} | {trigger} | {code(s.expression)} | {cell(s.timezone)} "
+                f"| {cell(s.description)} | {s.max_runs_per_day} "
+                f"| {format_interval(s.min_interval_minutes)} | {nxt} |"
+            )
+        out += ["", "<details><summary>Next 5 runs of each schedule</summary>", ""]
+        for s in plan.schedules:
+            out += [f"**{cell(s.pipeline)}** {code(s.expression)} ({cell(s.timezone)})", ""]
+            if not s.next_runs:
+                out += ["Never fires again.", ""]
+                continue
+            out += ["| # | UTC | local |", "| ---: | --- | --- |"]
+            for i, (utc, local) in enumerate(zip(s.next_runs, s.next_runs_local, strict=False)):
+                out.append(
+                    f"| {i + 1} | {utc.strftime('%Y-%m-%d %H:%M %a')} "
+                    f"| {local.strftime('%Y-%m-%d %H:%M %a')} {cell(s.timezone)} |"
+                )
+            out.append("")
+        out += ["</details>", ""]
+    else:
+        out += ["No schedules.", ""]
+
+    out += [f"<details><summary>Resources ({len(plan.resources)})</summary>", ""]
+    out += ["| type | count |", "| --- | ---: |"]
+    out += [f"| {code(t)} | {n} |" for t, n in plan.resource_counts]
+    out += ["", "Component tree:", ""]
+    out += _tree_lines(component_tree(plan.resources))
+    out += ["", "</details>", ""]
+    out += _footer(plan)
+    return "\n".join(out)
+
+
+def _footer(plan: StackPlan) -> list[str]:
+    lines = ["> [!NOTE]", "> This offline plan does **not** do everything `pulumi preview` does:"]
+    lines += [f"> - {item}" for item in NOT_CHECKED]
+    lines += [
+        "> ",
+        f"> `make preview STACK={plan.stack}` runs the real `{plan.preview_command}` "
+        "where the Pulumi CLI and AWS credentials exist.",
+        "",
+    ]
+    return lines
+
+
+def render(plans: tuple[StackPlan, ...]) -> str:
+    return "\n".join(render_stack(p) for p in plans)

@@ -1,0 +1,179 @@
+"""Terminal view with rich: tables and colour on a TTY, plain text otherwise or with NO_COLOR."""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+from rich import box
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from tools.plan.model import (
+    NOT_CHECKED,
+    StackPlan,
+    TreeNode,
+    component_tree,
+    format_interval,
+    short_urn,
+)
+from tools.plan.render_json import iso_utc
+
+ENFORCEMENT_STYLE = {"mandatory": "bold red", "advisory": "yellow", "remediate": "cyan"}
+# Wide enough for URNs and the next-run tables when output goes to a file or a CI log.
+PLAIN_WIDTH = 140
+
+
+def make_console(file: IO[str], *, color: bool | None = None) -> Console:
+    """A console for `file`. `color=None` decides like most CLIs: colour only on a TTY and only
+    when NO_COLOR (https://no-color.org) is unset or empty."""
+    is_tty = file.isatty()
+    if color is None:
+        color = is_tty and not os.environ.get("NO_COLOR")
+    if color:
+        return Console(file=file, force_terminal=True, highlight=False, emoji=False)
+    width = int(os.environ.get("COLUMNS", "0") or 0) or PLAIN_WIDTH
+    return Console(
+        file=file,
+        force_terminal=False,
+        no_color=True,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        width=width,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+
+
+def _tree(plan: StackPlan, plain: bool) -> Tree:
+    root = Tree(Text(f"{plan.project}-{plan.stack}", style="" if plain else "bold"))
+
+    def add(parent: Tree, node: TreeNode) -> None:
+        r = node.resource
+        label = Text(r.name, style="" if plain else ("" if r.custom else "bold"))
+        label.append(f"  {r.type}", style="" if plain else "dim")
+        if r.protect:
+            label.append("  [protected]", style="" if plain else "magenta")
+        branch = parent.add(label)
+        for child in node.children:
+            add(branch, child)
+
+    for node in component_tree(plan.resources):
+        add(root, node)
+    return root
+
+
+def _verdicts(plan: StackPlan, tbox: box.Box, plain: bool) -> Table | Text:
+    if not plan.verdicts:
+        return Text("Policy verdicts: none, every policy passed", style="" if plain else "green")
+    table = Table(title="Policy verdicts", box=tbox, title_justify="left")
+    table.add_column("enforcement", no_wrap=True)
+    table.add_column("policy", no_wrap=True)
+    table.add_column("resource", no_wrap=True)
+    table.add_column("message")
+    for v in plan.verdicts:
+        style = "" if plain else ENFORCEMENT_STYLE.get(v.enforcement, "")
+        table.add_row(Text(v.enforcement, style=style), v.policy, short_urn(v.urn), Text(v.message))
+    return table
+
+
+def _schedules(plan: StackPlan, tbox: box.Box) -> Table:
+    table = Table(title="Schedules", box=tbox, title_justify="left")
+    for name in ("pipeline", "trigger", "expression", "time zone"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("description")
+    table.add_column("max runs/day", justify="right")
+    table.add_column("shortest interval", justify="right")
+    for s in plan.schedules:
+        table.add_row(
+            s.pipeline,
+            s.trigger if s.enabled else f"{s.trigger} (disabled)",
+            Text(s.expression),
+            s.timezone,
+            Text(s.description + (" (never fires again)" if s.never_fires else "")),
+            str(s.max_runs_per_day),
+            format_interval(s.min_interval_minutes),
+        )
+    return table
+
+
+def _next_runs(plan: StackPlan, tbox: box.Box) -> Table:
+    table = Table(title="Next runs", box=tbox, title_justify="left")
+    table.add_column("pipeline", no_wrap=True)
+    table.add_column("#", justify="right")
+    table.add_column("UTC", no_wrap=True)
+    table.add_column("local", no_wrap=True)
+    for s in plan.schedules:
+        if not s.next_runs:
+            table.add_row(s.pipeline, "-", "never fires again", "")
+        for i, (utc, local) in enumerate(zip(s.next_runs, s.next_runs_local, strict=False)):
+            table.add_row(
+                s.pipeline if i == 0 else "",
+                str(i + 1),
+                utc.strftime("%Y-%m-%d %H:%M %a UTC"),
+                local.strftime(f"%Y-%m-%d %H:%M %a {s.timezone}"),
+            )
+    return table
+
+
+def _resources(plan: StackPlan, tbox: box.Box, plain: bool) -> Group:
+    counts = Table(title=f"Resources ({len(plan.resources)})", box=tbox, title_justify="left")
+    counts.add_column("type")
+    counts.add_column("count", justify="right")
+    for type_, n in plan.resource_counts:
+        counts.add_row(type_, str(n))
+    return Group(counts, _tree(plan, plain))
+
+
+def render_stack(plan: StackPlan, console: Console) -> None:
+    plain = console.no_color
+    tbox = box.ASCII2 if plain else box.ROUNDED
+    header = Text()
+    header.append(f"Stack {plan.stack}", style="bold")
+    header.append(
+        f"  [{'OK' if plan.ok else 'FAIL'}]  ", style="bold green" if plan.ok else "bold red"
+    )
+    header.append(plan.verdict_summary)
+    header.append(f"  (reference time {iso_utc(plan.reference_time)})")
+    console.rule(header, style="" if plain else "blue")
+    if plan.error is not None:
+        console.print(Text("configuration error: ", style="bold red") + Text(plan.error))
+        console.print()
+        return
+    console.print(_verdicts(plan, tbox, plain))
+    if plan.schedules:
+        console.print(_schedules(plan, tbox))
+        console.print(_next_runs(plan, tbox))
+    else:
+        console.print("Schedules: none")
+    console.print(_resources(plan, tbox, plain))
+    console.print()
+
+
+def render(plans: tuple[StackPlan, ...], console: Console) -> None:
+    for plan in plans:
+        render_stack(plan, console)
+    plain = console.no_color
+    console.print(Text("What this offline plan does not do:", style="" if plain else "bold"))
+    for item in NOT_CHECKED:
+        console.print(f"  - {escape(item)}")
+    console.print(
+        "  Run `make preview STACK=<stack>` (or `make up`) for the real pulumi preview/up with "
+        "--policy-pack policies --policy-pack-config policies/config/<stack>.json, "
+        "where the Pulumi CLI and AWS credentials exist."
+    )
+    ok = all(p.ok for p in plans)
+    failed = [p.stack for p in plans if not p.ok]
+    if ok:
+        console.print(
+            Text(
+                f"plan OK: {len(plans)} stack(s), no mandatory violation",
+                style="" if plain else "bold green",
+            )
+        )
+    else:
+        console.print(Text(f"plan FAILED: {', '.join(failed)}", style="" if plain else "bold red"))
