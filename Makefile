@@ -42,6 +42,10 @@ fmt: $(SYNCED) ## Format and auto-fix the code
 lint: $(SYNCED) ## Lint: ruff check and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/zizmor --offline --no-progress --persona pedantic .
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 
 test: $(SYNCED) ## Run the test suite with the branch-coverage floor
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered
