@@ -1,0 +1,163 @@
+"""tools.mockrun against a small throwaway Pulumi project (the real stacks: tests/stacks)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tools.mockrun import CapturedResource, StackMocks, partition_for, run_stack
+
+PROGRAM = """
+import pulumi
+import pulumi_aws as aws
+
+config = pulumi.Config()
+
+
+class Box(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("mini:test:Box", name, None, opts)
+        role = aws.iam.Role(
+            f"{name}-role", assume_role_policy="{}", opts=pulumi.ResourceOptions(parent=self)
+        )
+        aws.sqs.Queue(
+            f"{name}-queue", tags={"role": role.arn}, opts=pulumi.ResourceOptions(parent=self)
+        )
+        self.arn = role.arn
+        self.register_outputs({"arn": role.arn})
+
+
+partition = aws.get_partition_output().partition
+for item in config.require_object("items"):
+    box = Box(item, opts=pulumi.ResourceOptions(protect=item == config.get("protected")))
+    pulumi.export(item, box.arn)
+pulumi.export("partition", partition)
+pulumi.export("flag", config.get_bool("flag"))
+if config.get_bool("explode"):
+    raise pulumi.RunError("boom")
+if config.get_bool("unknown_invoke"):
+    aws.get_availability_zones_output().names.apply(print)
+"""
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text("name: mini\nruntime: python\n")
+    (tmp_path / "Pulumi.test.yaml").write_text(
+        textwrap.dedent(
+            """\
+            config:
+              aws:region: eu-west-1
+              mini:items: [a, b]
+              mini:protected: a
+              mini:flag: true
+            """
+        )
+    )
+    (tmp_path / "__main__.py").write_text(PROGRAM)
+    return tmp_path
+
+
+def by_name(resources: tuple[CapturedResource, ...], name: str) -> CapturedResource:
+    matches = [r for r in resources if r.name == name]
+    assert len(matches) == 1, f"{name}: {[r.urn for r in resources]}"
+    return matches[0]
+
+
+def test_stack_outputs_are_returned_resolved(mini: Path) -> None:
+    run = run_stack(mini, "test")
+    assert run.outputs == {
+        "a": "arn:aws:iam::123456789012:role/a-role-" + run.named("a-role").outputs["name"][-7:],
+        "b": run.named("b-role").outputs["arn"],
+        "partition": "aws",
+        "flag": True,
+    }
+    assert (run.project, run.stack) == ("mini", "test")
+
+
+def test_every_registration_is_captured_with_stack_and_components(mini: Path) -> None:
+    run = run_stack(mini, "test")
+    assert run.resources[0].type == "pulumi:pulumi:Stack", run.resources[0].urn
+    assert sorted((r.type, r.name, r.custom) for r in run.resources) == [
+        ("aws:iam/role:Role", "a-role", True),
+        ("aws:iam/role:Role", "b-role", True),
+        ("aws:sqs/queue:Queue", "a-queue", True),
+        ("aws:sqs/queue:Queue", "b-queue", True),
+        ("mini:test:Box", "a", False),
+        ("mini:test:Box", "b", False),
+        ("pulumi:pulumi:Stack", "mini-test", False),
+    ]
+
+
+def test_parent_urns_follow_the_component_tree(mini: Path) -> None:
+    run = run_stack(mini, "test")
+    stack = run.named("mini-test")
+    box = run.named("a")
+    role = run.named("a-role")
+    assert stack.parent is None, stack.urn
+    assert box.parent == stack.urn, box.urn
+    assert role.parent == box.urn, role.urn
+    assert role.urn == "urn:pulumi:test::mini::mini:test:Box$aws:iam/role:Role::a-role"
+
+
+def test_protect_is_captured_and_inherited_from_the_parent(mini: Path) -> None:
+    run = run_stack(mini, "test")
+    assert run.named("a").protect, run.named("a").urn
+    assert run.named("a-role").protect, run.named("a-role").urn
+    assert not run.named("b-role").protect, run.named("b-role").urn
+
+
+def test_dependencies_and_property_dependencies_are_captured(mini: Path) -> None:
+    run = run_stack(mini, "test")
+    queue = run.named("a-queue")
+    role_urn = run.named("a-role").urn
+    assert queue.dependencies == (role_urn,), queue.urn
+    assert queue.property_dependencies["tags"] == (role_urn,), queue.urn
+    assert queue.inputs["tags"] == {"role": run.named("a-role").outputs["arn"]}, queue.urn
+
+
+def test_component_outputs_come_from_register_outputs(mini: Path) -> None:
+    run = run_stack(mini, "test")
+    assert run.named("b").outputs == {"arn": run.named("b-role").outputs["arn"]}
+
+
+def test_mocked_outputs_have_aws_shaped_arns_and_urls(mini: Path) -> None:
+    queue = run_stack(mini, "test").named("a-queue")
+    name = queue.outputs["name"]
+    assert name.startswith("a-queue-"), queue.urn
+    assert queue.outputs["arn"] == f"arn:aws:sqs:eu-west-1:123456789012:{name}"
+    assert queue.outputs["url"] == f"https://sqs.eu-west-1.amazonaws.com/123456789012/{name}"
+
+
+def test_config_argument_overrides_file_entries_and_runs_do_not_leak(mini: Path) -> None:
+    first = run_stack(mini, "test")
+    second = run_stack(mini, "test", config={"items": ["z"], "aws:region": "cn-north-1"})
+    third = run_stack(mini, "test")
+    assert {r.name for r in second.resources} == {"mini-test", "z", "z-role", "z-queue"}
+    assert second.outputs["partition"] == "aws-cn"
+    assert second.outputs["z"].startswith("arn:aws-cn:iam::123456789012:role/z-role-")
+    assert first == third
+
+
+def test_program_errors_propagate(mini: Path) -> None:
+    import pulumi
+
+    with pytest.raises(pulumi.RunError, match="boom"):
+        run_stack(mini, "test", config={"explode": True})
+    assert run_stack(mini, "test").outputs["flag"] is True
+
+
+def test_an_invoke_the_mocks_do_not_know_fails_loudly(mini: Path) -> None:
+    with pytest.raises(Exception, match="getAvailabilityZones"):
+        run_stack(mini, "test", config={"unknown_invoke": True})
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [("us-east-1", "aws"), ("cn-northwest-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")],
+)
+def test_partition_follows_the_region(region: str, partition: str) -> None:
+    assert partition_for(region) == partition
+    assert StackMocks(region).partition == partition

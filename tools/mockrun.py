@@ -1,0 +1,363 @@
+"""Run a stack program under Pulumi's mock runtime, the way `pulumi preview` would run it.
+
+The real program (`stacks/<stack>/__main__.py`) runs with the real `Pulumi.<stack>.yaml` config,
+inside `pulumi.runtime.run_in_stack` like the Python language host does, against a mock resource
+monitor that records every RegisterResource request in full (parent, protect, dependencies,
+property dependencies, custom flag, provider), component resources and the stack included. The
+result carries everything the policy analyzer protocol and the offline plan need.
+
+Each run gets a fresh `contextvars.Context` (all Pulumi runtime settings, the config and the root
+stack resource are context variables) and its own event loop, so runs do not leak into each other
+and can be repeated many times in one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import hashlib
+import json
+import logging
+import runpy
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from google.protobuf import empty_pb2
+from pulumi import RunError
+from pulumi.runtime import rpc, run_in_stack, set_all_config
+from pulumi.runtime.mocks import MockCallArgs, MockEngine, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import Settings, configure
+from pulumi.runtime.sync_await import _sync_await
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+MOCK_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+_LOG = logging.getLogger("mlsched.mockrun")
+
+
+@dataclass(frozen=True)
+class CapturedResource:
+    """One RegisterResource request (and the mock's answer), as the engine would have seen it."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str | None
+    inputs: dict
+    outputs: dict
+    protect: bool
+    provider: str | None
+    dependencies: tuple[str, ...]
+    property_dependencies: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class StackRun:
+    project: str
+    stack: str
+    resources: tuple[CapturedResource, ...]
+    outputs: dict
+
+    def by_urn(self) -> dict[str, CapturedResource]:
+        return {r.urn: r for r in self.resources}
+
+    def of_type(self, type_: str) -> tuple[CapturedResource, ...]:
+        return tuple(r for r in self.resources if r.type == type_)
+
+    def named(self, name: str) -> CapturedResource:
+        """The one resource with this logical name; KeyError naming the known names otherwise."""
+        found = [r for r in self.resources if r.name == name]
+        if len(found) != 1:
+            known = sorted(r.name for r in self.resources)
+            raise KeyError(f"{len(found)} resources named {name!r}; known names: {known}")
+        return found[0]
+
+
+def partition_for(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+class StackMocks(Mocks):
+    """Answers invokes and fabricates provider outputs the way AWS would shape them.
+
+    Physical names follow Pulumi's auto-naming (`<logical name>-<7 hex>`), derived from the
+    logical name so that repeated runs produce identical plans.
+    """
+
+    def __init__(self, region: str, account: str = MOCK_ACCOUNT) -> None:
+        self.region = region
+        self.account = account
+        self.partition = partition_for(region)
+
+    def call(self, args: MockCallArgs) -> dict:
+        if args.token == "aws:index/getPartition:getPartition":
+            suffix = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
+            return {
+                "id": self.partition,
+                "partition": self.partition,
+                "dnsSuffix": suffix,
+                "reverseDnsPrefix": ".".join(reversed(suffix.split("."))),
+            }
+        if args.token == "aws:index/getRegion:getRegion":
+            return {
+                "id": self.region,
+                "name": self.region,
+                "region": self.region,
+                "description": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com",
+            }
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "id": self.account,
+                "accountId": self.account,
+                "arn": f"arn:{self.partition}:iam::{self.account}:user/mockrun",
+                "userId": "AIDAMOCKRUN",
+            }
+        raise NotImplementedError(f"mockrun has no answer for invoke {args.token}; add one")
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
+        inputs = dict(args.inputs)
+        if not args.custom:
+            return "", {}
+        name = inputs.get("name") or _autoname(args.name)
+        arn_prefix = f"arn:{self.partition}"
+        where = f"{self.region}:{self.account}"
+        typ = args.typ
+        if typ == "aws:iam/role:Role":
+            inputs.update(name=name, arn=f"{arn_prefix}:iam::{self.account}:role/{name}")
+            inputs.setdefault("uniqueId", "AROAMOCK" + _digest(name, 12).upper())
+            return name, inputs
+        if typ == "aws:iam/rolePolicy:RolePolicy":
+            inputs["name"] = name
+            return f"{inputs.get('role', '')}:{name}", inputs
+        if typ == "aws:sqs/queue:Queue":
+            url = f"https://sqs.{self.region}.amazonaws.com/{self.account}/{name}"
+            inputs.update(name=name, arn=f"{arn_prefix}:sqs:{where}:{name}", url=url)
+            return url, inputs
+        if typ == "aws:sqs/queuePolicy:QueuePolicy":
+            return str(inputs.get("queueUrl", name)), inputs
+        if typ == "aws:scheduler/schedule:Schedule":
+            group = inputs.get("groupName") or "default"
+            inputs.update(
+                name=name,
+                groupName=group,
+                arn=f"{arn_prefix}:scheduler:{where}:schedule/{group}/{name}",
+            )
+            return f"{group}/{name}", inputs
+        if typ == "aws:cloudwatch/eventRule:EventRule":
+            inputs.update(name=name, arn=f"{arn_prefix}:events:{where}:rule/{name}")
+            return name, inputs
+        if typ == "aws:cloudwatch/eventTarget:EventTarget":
+            target_id = inputs.get("targetId") or _autoname(args.name)
+            inputs["targetId"] = target_id
+            return f"{inputs.get('rule', '')}-{target_id}", inputs
+        if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            inputs.update(name=name, arn=f"{arn_prefix}:cloudwatch:{where}:alarm:{name}")
+            return name, inputs
+        if typ == "aws-native:sagemaker:Pipeline":
+            # The CloudFormation resource's primary identifier is the pipeline name; it has no
+            # ARN attribute, which is why the component builds the ARN itself.
+            return str(inputs.get("pipelineName") or name), inputs
+        return f"{args.name}-id", inputs
+
+
+def _digest(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def _autoname(logical_name: str) -> str:
+    return f"{logical_name}-{_digest(logical_name, 7)}"
+
+
+@dataclass
+class _Registration:
+    urn: str
+    request: Any
+    inputs: dict
+    outputs: dict
+
+
+class CapturingMonitor(MockMonitor):
+    """A MockMonitor that keeps every RegisterResource request and the stack's outputs."""
+
+    def __init__(self, mocks: Mocks) -> None:
+        super().__init__(mocks)
+        self._lock = threading.Lock()
+        self.registrations: list[_Registration] = []
+        self.component_outputs: dict[str, dict] = {}
+        self.stack_urn: str | None = None
+
+    def RegisterResource(self, request: Any) -> Any:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == STACK_TYPE:
+            with self._lock:
+                self.stack_urn = urn
+                self.registrations.append(_Registration(urn, request, {}, {}))
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        inputs = rpc.deserialize_properties(request.object)
+        args = MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=inputs,
+            provider=request.provider,
+            resource_id=request.importId,
+            custom=request.custom or False,
+        )
+        id_, state = self.mocks.new_resource(args)
+        obj_proto = _sync_await(rpc.serialize_properties(state, {}))
+        with self._lock:
+            self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
+            self.registrations.append(_Registration(urn, request, inputs, state))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj_proto)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs = rpc.deserialize_properties(request.outputs)
+        with self._lock:
+            self.component_outputs[request.urn] = outputs
+        return empty_pb2.Empty()
+
+    def captured(self) -> tuple[CapturedResource, ...]:
+        """Every registration, parents before children and siblings by URN.
+
+        Registrations arrive from a thread pool in no fixed order; a stable order keeps plans
+        and reports identical from run to run.
+        """
+        result = [self._capture(reg) for reg in self.registrations]
+        known = {resource.urn for resource in result}
+        children: dict[str | None, list[CapturedResource]] = {}
+        for resource in result:
+            parent = resource.parent if resource.parent in known else None
+            children.setdefault(parent, []).append(resource)
+        ordered: list[CapturedResource] = []
+        stack = sorted(children.get(None, []), key=lambda r: r.urn, reverse=True)
+        while stack:
+            resource = stack.pop()
+            ordered.append(resource)
+            stack.extend(sorted(children.get(resource.urn, []), key=lambda r: r.urn, reverse=True))
+        return tuple(ordered)
+
+    def _capture(self, reg: _Registration) -> CapturedResource:
+        req = reg.request
+        outputs = reg.outputs if req.custom else self.component_outputs.get(reg.urn, {})
+        return CapturedResource(
+            urn=reg.urn,
+            type=req.type,
+            name=req.name,
+            custom=bool(req.custom),
+            parent=req.parent or None,
+            inputs=reg.inputs,
+            outputs=dict(outputs),
+            protect=bool(req.protect) if req.HasField("protect") else False,
+            provider=req.provider or None,
+            dependencies=tuple(req.dependencies),
+            property_dependencies={
+                key: tuple(deps.urns) for key, deps in req.propertyDependencies.items()
+            },
+        )
+
+
+def read_project_name(stack_dir: Path) -> str:
+    data = yaml.safe_load((stack_dir / "Pulumi.yaml").read_text())
+    return str(data["name"])
+
+
+def read_stack_config(stack_dir: Path, stack: str, project: str) -> dict[str, Any]:
+    """`config:` of Pulumi.<stack>.yaml, keys namespaced the way the CLI namespaces them."""
+    path = stack_dir / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        from modules.config import ConfigError
+
+        raise ConfigError(f"stack {stack!r}: {path} does not exist; create it with a `config:` map")
+    data = yaml.safe_load(path.read_text()) or {}
+    return _namespaced(data.get("config") or {}, project)
+
+
+def _namespaced(config: dict[str, Any], project: str) -> dict[str, Any]:
+    return {(key if ":" in key else f"{project}:{key}"): value for key, value in config.items()}
+
+
+def _wire_value(value: Any) -> str:
+    # The CLI hands every config value to the program as a string; structured values as JSON.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
+def run_stack(stack_dir: Path, stack: str, *, config: dict | None = None) -> StackRun:
+    """Run `stack_dir/__main__.py` under mocks with `Pulumi.<stack>.yaml` config.
+
+    `config` entries (namespaced `mlsched:key` or bare `key`) override the file's entries.
+    Raises `modules.config.ConfigError` when the program rejects its config.
+    """
+    stack_dir = Path(stack_dir).resolve()
+    project = read_project_name(stack_dir)
+    merged = read_stack_config(stack_dir, stack, project)
+    merged.update(_namespaced(config or {}, project))
+    region = str(merged.get("aws:region") or DEFAULT_REGION)
+    wire = {key: _wire_value(value) for key, value in merged.items()}
+    context = contextvars.Context()
+    return context.run(_run_isolated, stack_dir, project, stack, wire, StackMocks(region))
+
+
+def _run_isolated(
+    stack_dir: Path, project: str, stack: str, config: dict[str, str], mocks: StackMocks
+) -> StackRun:
+    monitor = CapturingMonitor(mocks)
+    settings = Settings(
+        project=project,
+        stack=stack,
+        monitor=monitor,
+        engine=MockEngine(_LOG),
+        dry_run=True,
+        organization="organization",
+        root_directory=str(stack_dir),
+    )
+    settings.monitor_features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
+    configure(settings)
+    set_all_config(config, [])
+
+    program = str(stack_dir / "__main__.py")
+    previous_loop = _current_loop()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+    except RunError as error:
+        # Stack programs turn a ConfigError into a RunError (the CLI prints those without a
+        # traceback); callers of run_stack get the ConfigError with its issues back.
+        cause = error.__cause__
+        if cause is not None:
+            from modules.config import ConfigError
+
+            if isinstance(cause, ConfigError):
+                raise cause from None
+        raise
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(previous_loop)
+
+    stack_outputs = monitor.component_outputs.get(monitor.stack_urn or "", {})
+    return StackRun(
+        project=project, stack=stack, resources=monitor.captured(), outputs=dict(stack_outputs)
+    )
+
+
+def _current_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return None
+    return None if loop.is_closed() else loop
