@@ -317,3 +317,16 @@ def test_module_runs_as_a_script():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == list(STACKS)
+
+
+def test_script_needs_only_the_standard_library_so_ci_runs_it_without_the_venv():
+    # -S: no site-packages, as on a runner's bare python3 before `make setup`.
+    proc = subprocess.run(
+        [sys.executable, "-S", "-m", "tools.affected_stacks", "stacks/prod/x.py"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == ["prod"]
