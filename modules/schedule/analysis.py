@@ -1,0 +1,492 @@
+"""``analyze``: next runs, busiest day, shortest gap and "never fires" for a Schedule.
+
+Horizon. Every figure is exact over the whole future the schedule can have, not a sample:
+
+* cron: AWS's year field only goes up to 2199, so the runs of any cron expression are a finite set
+  ending on 2199-12-31. The analysis covers ``[max(reference, start), end)`` clipped to that date,
+  i.e. *every* remaining run. It does so without visiting every day: the set of matching days of a
+  year depends only on the year's type (leap or not, weekday of 1 January: 14 types, which is why
+  the 400-year Gregorian cycle needs no special casing) and on the zone's offset transitions
+  inside it, so each distinct year shape is computed once and reused; days next to an offset
+  transition, and the first and last (clipped) days, are evaluated exactly, everything else uses
+  wall-clock arithmetic that is provably equal to real elapsed time there (no offset change
+  between the two runs). A year-limited or leap-day expression is therefore handled like any
+  other: its years are simply the ones listed.
+* rate: runs are ``anchor + k * rate`` in real (UTC) time, anchored at ``start`` if given, else at
+  ``reference``. The shortest interval is the rate itself. Runs per local day repeat with a period
+  of ``rate / gcd(rate, 24 h)`` days between offset transitions, so each stretch between
+  transitions is scanned for at most one period; the horizon ends with 2199 like cron.
+* at: one run.
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import math
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .cron import CronSpec
+from .describe import describe
+from .errors import ScheduleError
+from .expression import AtSpec, RateSpec, Schedule
+from .zones import ZoneTable, zone_table
+
+DAY = 86400
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_ORDINAL = _EPOCH.date().toordinal()
+_MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# Walls of the last AWS year end here; no run can be at or after it in any zone.
+_HORIZON = (datetime(2200, 1, 1).toordinal() - _EPOCH_ORDINAL + 2) * DAY
+
+
+@dataclass(frozen=True)
+class ScheduleAnalysis:
+    """What a schedule does from ``reference`` on (within ``start``/``end``)."""
+
+    schedule: Schedule
+    next_runs: tuple[datetime, ...]  # tz-aware UTC, at most `count`
+    next_runs_local: tuple[datetime, ...]  # same instants in schedule.timezone
+    max_runs_per_day: int  # 0 when it never fires
+    min_interval_minutes: float | None  # None when it fires fewer than twice
+    never_fires: bool  # never fires at or after `reference` (within start/end)
+    description: str  # one line of English
+
+
+def _seconds(value: datetime, name: str) -> int:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ScheduleError(
+            f"{name} must be a timezone-aware datetime, got {value!r}", field=name, value=str(value)
+        )
+    delta = value - _EPOCH
+    whole = delta // timedelta(seconds=1)
+    return whole + (1 if delta - timedelta(seconds=whole) else 0)  # round up sub-second parts
+
+
+def _to_datetime(seconds: int) -> datetime:
+    return _EPOCH + timedelta(seconds=seconds)
+
+
+def _aws_weekday(day_number: int) -> int:
+    """1=SUN .. 7=SAT for a day counted from 1970-01-01 (a Thursday)."""
+    return (day_number + 4) % 7 + 1
+
+
+@dataclass(frozen=True)
+class _Summary:
+    max_per_day: int
+    min_gap: int | None
+    first: int
+    last: int
+    runs: int
+
+
+class _CronEngine:
+    """Evaluates one cron spec in one zone; caches per month shape and per year shape."""
+
+    def __init__(self, spec: CronSpec, table: ZoneTable):
+        self.spec = spec
+        self.table = table
+        self.times = tuple(t * 60 for t in spec.times_of_day)
+        self.gaps = tuple(b - a for a, b in zip(self.times, self.times[1:], strict=False))
+        self.min_gap_in_day = min(self.gaps) if self.gaps else None
+        self.span = self.times[-1] - self.times[0]
+        self.months = frozenset(spec.months)
+        self._month_days: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._year_days: dict[tuple[bool, int], tuple[tuple[int, ...], dict[int, int]]] = {}
+        self._years: dict[tuple, _Summary | None] = {}
+
+    # -- calendar -----------------------------------------------------------------------------
+    def month_days(self, length: int, first_weekday: int) -> tuple[int, ...]:
+        """Matching days (1-based) of a month of ``length`` days starting on ``first_weekday``."""
+        key = (length, first_weekday)
+        hit = self._month_days.get(key)
+        if hit is not None:
+            return hit
+
+        def weekday(day: int) -> int:
+            return (first_weekday - 1 + day - 1) % 7 + 1
+
+        dom, dow = self.spec.day_of_month, self.spec.day_of_week
+        days: list[int] = []
+        if dom.kind == "set":
+            days = [d for d in sorted(dom.days) if d <= length]
+        elif dom.kind == "last":
+            if length - dom.n >= 1:
+                days = [length - dom.n]
+        elif dom.kind == "last_weekday":
+            day = length
+            while weekday(day) in (1, 7):
+                day -= 1
+            days = [day]
+        elif dom.kind == "nearest_weekday":
+            day = dom.n
+            if day <= length:
+                if weekday(day) == 7:  # Saturday: Friday before, or Monday after the 1st
+                    day = day - 1 if day > 1 else day + 2
+                elif weekday(day) == 1:  # Sunday: Monday after, or Friday before the last day
+                    day = day + 1 if day < length else day - 2
+                days = [day]
+        elif dow.kind == "set":
+            days = [d for d in range(1, length + 1) if weekday(d) in dow.days]
+        elif dow.kind == "last":
+            day = length
+            while weekday(day) != dow.n:
+                day -= 1
+            days = [day]
+        else:  # nth
+            day = 1 + (dow.n - first_weekday) % 7 + 7 * (dow.k - 1)
+            days = [day] if day <= length else []
+        result = tuple(days)
+        self._month_days[key] = result
+        return result
+
+    def year_days(self, year: int) -> tuple[tuple[int, ...], dict[int, int]]:
+        """Matching days of ``year`` (0-based day of year) and the histogram of their gaps."""
+        leap = calendar.isleap(year)
+        start = datetime(year, 1, 1).toordinal() - _EPOCH_ORDINAL
+        key = (leap, _aws_weekday(start))
+        hit = self._year_days.get(key)
+        if hit is not None:
+            return hit
+        days: list[int] = []
+        offset = 0
+        for month, base_length in enumerate(_MONTH_LENGTHS, start=1):
+            length = base_length + (1 if leap and month == 2 else 0)
+            if month in self.months:
+                first_weekday = _aws_weekday(start + offset)
+                days.extend(offset + d - 1 for d in self.month_days(length, first_weekday))
+            offset += length
+        histogram = Counter(b - a for a, b in itertools.pairwise(days))
+        result = (tuple(days), dict(histogram))
+        self._year_days[key] = result
+        return result
+
+    # -- one local day ------------------------------------------------------------------------
+    def day(self, wall: int, lo: int, hi: int) -> tuple[int, int, int, int | None]:
+        """(runs, first, last, shortest gap) of the runs on the local day whose wall-clock
+        midnight is ``wall``, restricted to instants in ``[lo, hi)``."""
+        table, times, gaps = self.table, self.times, self.gaps
+        end = wall + DAY
+        points = [wall, end]
+        if table.tau:
+            i0 = bisect_left(table.wall_before, wall - DAY)
+            i1 = bisect_right(table.wall_before, end + DAY)
+            for i in range(i0, i1):
+                for point in (table.wall_before[i], table.tau[i] + table.after[i]):
+                    if wall < point < end:
+                        points.append(point)
+            points.sort()
+        count, first, last, best = 0, 0, 0, None
+        for a, b in itertools.pairwise(points):
+            utc = table.to_utc(a)
+            if utc is None or a == b:
+                continue  # skipped spring-forward wall times
+            offset = a - utc
+            i = bisect_left(times, max(a, lo + offset) - wall)
+            j = bisect_left(times, min(b, hi + offset) - wall)
+            if j <= i:
+                continue
+            seg_first, seg_last = wall + times[i] - offset, wall + times[j - 1] - offset
+            if j - i >= 2:
+                inner = self.min_gap_in_day if i == 0 and j == len(times) else min(gaps[i : j - 1])
+                best = inner if best is None else min(best, inner)
+            if count:
+                best = seg_first - last if best is None else min(best, seg_first - last)
+            else:
+                first = seg_first
+            last = seg_last
+            count += j - i
+        return count, first, last, best
+
+    # -- one year -----------------------------------------------------------------------------
+    def year(self, year: int, lo: int, hi: int) -> _Summary | None:
+        leap = calendar.isleap(year)
+        start_day = datetime(year, 1, 1).toordinal() - _EPOCH_ORDINAL
+        y0 = start_day * DAY
+        y1 = y0 + (366 if leap else 365) * DAY
+        table = self.table
+        i0 = bisect_left(table.wall_before, y0 - 2 * DAY)
+        i1 = bisect_right(table.wall_before, y1 + 2 * DAY)
+        clipped = not (lo <= y0 - 2 * DAY and hi >= y1 + 2 * DAY)
+        key = None
+        if not clipped:
+            key = (
+                leap,
+                _aws_weekday(start_day),
+                table.after[i0 - 1] if i0 else table.initial,
+                tuple(
+                    (table.wall_before[i] - y0, table.tau[i] - y0, table.before[i], table.after[i])
+                    for i in range(i0, i1)
+                ),
+            )
+            if key in self._years:
+                hit = self._years[key]
+                if hit is None:
+                    return None
+                return _Summary(
+                    hit.max_per_day, hit.min_gap, hit.first + y0, hit.last + y0, hit.runs
+                )
+        summary = self._year(year, y0, lo, hi, i0=i0, i1=i1, clipped=clipped)
+        if key is not None:
+            self._years[key] = (
+                None
+                if summary is None
+                else _Summary(
+                    summary.max_per_day,
+                    summary.min_gap,
+                    summary.first - y0,
+                    summary.last - y0,
+                    summary.runs,
+                )
+            )
+        return summary
+
+    def _special(
+        self, days: tuple[int, ...], y0: int, i0: int, i1: int, special: set[int]
+    ) -> tuple[set[int], set[int]]:
+        """Indices of days next to an offset transition (plus the given clipped ones), and those
+        together with their nearest regular neighbours and the year's first and last day."""
+        table, count = self.table, len(days)
+        for i in range(i0, i1):
+            a, b = table.wall_before[i], table.tau[i] + table.after[i]
+            j0 = bisect_left(days, (min(a, b) - y0) // DAY)
+            j1 = bisect_right(days, (max(a, b) - y0) // DAY)
+            special.update(range(max(j0 - 1, 0), min(j1 + 1, count)))
+        explicit = set(special) | {0, count - 1}
+        for s in special:
+            k = s - 1
+            while k in special:
+                k -= 1
+            if k >= 0:
+                explicit.add(k)
+            k = s + 1
+            while k in special:
+                k += 1
+            if k < count:
+                explicit.add(k)
+        return special, explicit
+
+    def _year(
+        self, year: int, y0: int, lo: int, hi: int, *, i0: int, i1: int, clipped: bool
+    ) -> _Summary | None:
+        days, histogram = self.year_days(year)
+        special: set[int] = set()
+        if clipped:
+            days = tuple(d for d in days if y0 + (d + 2) * DAY > lo and y0 + (d - 1) * DAY < hi)
+            histogram = dict(Counter(b - a for a, b in itertools.pairwise(days)))
+            for index, d in enumerate(days):
+                wall = y0 + d * DAY
+                if not (wall - DAY >= lo and wall + 2 * DAY <= hi):
+                    special.add(index)
+        else:
+            histogram = dict(histogram)
+        count = len(days)
+        if not count:
+            return None
+        special, explicit = self._special(days, y0, i0, i1, special)
+        lefts = {s - 1 for s in special if s >= 1} | {s for s in special if s + 1 < count}
+        for left in lefts:
+            histogram[days[left + 1] - days[left]] -= 1
+        clean = count - len(special)
+        n_times = len(self.times)
+        max_per_day = n_times if clean else 0
+        runs = clean * n_times
+        best: int | None = self.min_gap_in_day if clean and n_times >= 2 else None
+        positive = [gap for gap, n in histogram.items() if n > 0]
+        if positive:
+            cross = min(positive) * DAY - self.span
+            best = cross if best is None else min(best, cross)
+        first = last = None
+        previous_index, previous_last = None, None
+        for index in sorted(explicit):
+            n, day_first, day_last, day_best = self.day(y0 + days[index] * DAY, lo, hi)
+            if previous_index is not None and index != previous_index + 1:
+                previous_last = None
+            previous_index = index
+            if index in special:
+                max_per_day = max(max_per_day, n)
+                runs += n
+            if not n:
+                continue
+            if day_best is not None:
+                best = day_best if best is None else min(best, day_best)
+            if previous_last is not None:
+                gap = day_first - previous_last
+                best = gap if best is None else min(best, gap)
+            previous_last = day_last
+            if first is None:
+                first = day_first
+            last = day_last
+        if first is None or last is None:
+            return None
+        return _Summary(max_per_day, best, first, last, runs)
+
+    # -- whole horizon ------------------------------------------------------------------------
+    def _years_in(self, lo: int, hi: int) -> list[int]:
+        low = (_to_datetime(max(lo - DAY, 0)).year) if lo > DAY else 1970
+        high = _to_datetime(min(hi + DAY, _HORIZON)).year
+        return [y for y in self.spec.years if low <= y <= high]
+
+    def summary(self, lo: int, hi: int) -> tuple[int, int | None, int]:
+        max_per_day, best, runs, previous_last = 0, None, 0, None
+        for year in self._years_in(lo, hi):
+            summary = self.year(year, lo, hi)
+            if summary is None:
+                continue
+            max_per_day = max(max_per_day, summary.max_per_day)
+            runs += summary.runs
+            if summary.min_gap is not None:
+                best = summary.min_gap if best is None else min(best, summary.min_gap)
+            if previous_last is not None:
+                gap = summary.first - previous_last
+                best = gap if best is None else min(best, gap)
+            previous_last = summary.last
+        return max_per_day, best, runs
+
+    def next_runs(self, lo: int, hi: int, count: int) -> list[int]:
+        found: list[int] = []
+        if count <= 0:
+            return found
+        times, table = self.times, self.table
+        for year in self._years_in(lo, hi):
+            y0 = (datetime(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * DAY
+            days, _ = self.year_days(year)
+            for d in days[bisect_left(days, (lo - y0) // DAY - 2) :]:
+                wall = y0 + d * DAY
+                if wall - DAY >= hi:
+                    return found
+                for t in times[bisect_left(times, lo - wall - DAY) :]:
+                    utc = table.to_utc(wall + t)
+                    if utc is None or utc < lo:
+                        continue
+                    if utc >= hi:
+                        return found
+                    found.append(utc)
+                    if len(found) == count:
+                        return found
+        return found
+
+
+def _rate_day_count(table: ZoneTable, day: int, first: int, last: int, step: int) -> int:
+    """Runs ``first + k*step <= last`` whose local calendar date is ``day``."""
+    wall0, wall1 = day * DAY, (day + 1) * DAY
+    total = 0
+    i0 = bisect_left(table.wall_before, wall0 - 2 * DAY)
+    i1 = bisect_right(table.wall_before, wall1 + 2 * DAY)
+    # Constant-offset segments of UTC time that can hold instants of this local date.
+    bounds = [first]
+    bounds += [t for t in table.tau[i0:i1] if first < t <= last]
+    bounds.append(last + 1)
+    for a, b in itertools.pairwise(bounds):
+        offset = table.offset_at(a)
+        lo = max(a, wall0 - offset)
+        hi = min(b, wall1 - offset)
+        if hi <= lo:
+            continue
+        total += (hi - 1 - first) // step - (lo - 1 - first) // step
+    return total
+
+
+def _rate_max_per_day(table: ZoneTable, first: int, last: int, step: int) -> int:
+    """Busiest local calendar day of the runs ``first, first+step, ... <= last``."""
+    period = step // math.gcd(step, DAY)  # days after which the day/run phase repeats
+    d_first = (first + table.offset_at(first)) // DAY
+    d_last = (last + table.offset_at(last)) // DAY
+    # Days touched by an offset change are evaluated one by one; between them the offset is
+    # constant, so only the first `period` days of each stretch can differ.
+    irregular: set[int] = set()
+    lo_i = bisect_left(table.tau, first - 2 * DAY)
+    hi_i = bisect_right(table.tau, last + 2 * DAY)
+    for i in range(lo_i, hi_i):
+        for wall in (table.wall_before[i], table.tau[i] + table.after[i]):
+            irregular.update(range(wall // DAY - 1, wall // DAY + 2))
+    marks = sorted(d for d in irregular if d_first <= d <= d_last)
+    best = 0
+    day = d_first
+    stretch = 0
+    while day <= d_last:
+        if day in irregular or day == d_last or stretch <= period + 1:
+            best = max(best, _rate_day_count(table, day, first, last, step))
+            stretch = 0 if day in irregular else stretch + 1
+            day += 1
+            continue
+        # The rest of a regular stretch repeats days already counted: jump to its end.
+        index = bisect_right(marks, day)
+        day = marks[index] if index < len(marks) else d_last
+        stretch = 0
+    return best
+
+
+def analyze(
+    schedule: Schedule,
+    *,
+    reference: datetime,
+    count: int = 5,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> ScheduleAnalysis:
+    """Analyse ``schedule`` from ``reference`` on, within ``[start, end)`` when given.
+
+    ``reference`` is always passed in: the engine never reads the wall clock. Raises
+    :class:`ScheduleError` for naive datetimes or ``end <= start``.
+    """
+    ref = _seconds(reference, "reference")
+    start_s = _seconds(start, "start") if start is not None else None
+    end_s = _seconds(end, "end") if end is not None else None
+    if start_s is not None and end_s is not None and end_s <= start_s:
+        raise ScheduleError(
+            f"end {end.isoformat()} is not after start {start.isoformat()}",  # type: ignore[union-attr]
+            field="end",
+            value=end.isoformat(),  # type: ignore[union-attr]
+        )
+    lo = max(ref, start_s) if start_s is not None else ref
+    hi = min(end_s, _HORIZON) if end_s is not None else _HORIZON
+    table = zone_table(schedule.timezone)
+    spec = schedule.spec
+    runs: list[int]
+    max_per_day: int
+    gap: int | None
+    if isinstance(spec, CronSpec):
+        engine = _CronEngine(spec, table)
+        runs = engine.next_runs(lo, hi, count) if lo < hi else []
+        if lo < hi:
+            max_per_day, gap, total = engine.summary(lo, hi)
+        else:
+            max_per_day, gap, total = 0, None, 0
+    elif isinstance(spec, RateSpec):
+        step = spec.seconds
+        anchor = start_s if start_s is not None else ref
+        k0 = max(0, -((anchor - lo) // step))
+        first = anchor + k0 * step
+        total = max(0, (hi - 1 - first) // step + 1) if first < hi else 0
+        runs = [first + i * step for i in range(min(count, total))]
+        gap = step if total >= 2 else None
+        max_per_day = (
+            _rate_max_per_day(table, first, first + (total - 1) * step, step) if total else 0
+        )
+    else:
+        assert isinstance(spec, AtSpec)
+        wall = (spec.local.toordinal() - _EPOCH_ORDINAL) * DAY + (
+            spec.local.hour * 3600 + spec.local.minute * 60 + spec.local.second
+        )
+        utc = table.to_utc(wall)
+        runs = [utc] if utc is not None and lo <= utc < hi else []
+        total = len(runs)
+        runs = runs[: max(count, 0)]
+        max_per_day, gap = (1, None) if total else (0, None)
+    zone = ZoneInfo(schedule.timezone)
+    utc_runs = tuple(_to_datetime(u) for u in runs)
+    return ScheduleAnalysis(
+        schedule=schedule,
+        next_runs=utc_runs,
+        next_runs_local=tuple(r.astimezone(zone) for r in utc_runs),
+        max_runs_per_day=max_per_day if total else 0,
+        min_interval_minutes=(gap / 60) if gap is not None and total >= 2 else None,
+        never_fires=total == 0,
+        description=describe(schedule),
+    )

@@ -1,0 +1,131 @@
+"""One line of English for a parsed schedule.
+
+Written here rather than with cron-descriptor: that library reads a 6-field expression as
+seconds-first Quartz (AWS's first field is minutes), knows nothing of time zones, rate() or at(),
+and would be a second parser of the same text, which this repository forbids (one parser, in
+``modules/schedule``). We describe the already-validated model instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+from .cron import DAY_NAMES, YEAR_MAX, YEAR_MIN, CronSpec
+
+if TYPE_CHECKING:
+    from .expression import Schedule
+
+_DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_ORDINALS = ("first", "second", "third", "fourth", "fifth")
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _runs(values: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted integers: (1,2,3,5) -> [(1,3),(5,5)]."""
+    runs: list[tuple[int, int]] = []
+    for value in values:
+        if runs and value == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], value)
+        else:
+            runs.append((value, value))
+    return runs
+
+
+def _names(values: tuple[int, ...], names: tuple[str, ...], base: int) -> str:
+    parts = []
+    for a, b in _runs(values):
+        if a == b:
+            parts.append(names[a - base])
+        elif b == a + 1:
+            parts += [names[a - base], names[b - base]]
+        else:
+            parts.append(f"{names[a - base]} to {names[b - base]}")
+    return _join(parts)
+
+
+def _step(values: tuple[int, ...]) -> int | None:
+    if len(values) < 3:
+        return None
+    step = values[1] - values[0]
+    ok = all(b - a == step for a, b in itertools.pairwise(values))
+    return step if ok else None
+
+
+def _times(spec: CronSpec, zone: str) -> str:
+    minutes, hours = spec.minutes, spec.hours
+    if len(minutes) * len(hours) <= 4:
+        clock = [f"{h:02d}:{m:02d}" for h in hours for m in minutes]
+        return f"At {_join(clock)} {zone}"
+    minute_step = _step(minutes)
+    if len(minutes) == 60:
+        every = "Every minute"
+    elif minute_step and minutes[0] < minute_step and 60 - minutes[-1] <= minute_step:
+        every = f"Every {minute_step} minutes"
+        if minutes[0]:
+            every += f" from minute {minutes[0]}"
+    else:
+        every = f"At minutes {_join([str(m) for m in minutes])}"
+    if len(hours) == 24:
+        return f"{every} {zone}" if every.startswith("Every") else f"{every} of every hour {zone}"
+    if len(_runs(hours)) == 1:
+        return f"{every}, {hours[0]:02d}:{minutes[0]:02d}-{hours[-1]:02d}:{minutes[-1]:02d} {zone}"
+    return f"{every}, during hours {_join([f'{h:02d}' for h in hours])} {zone}"
+
+
+def _days(spec: CronSpec) -> str:
+    dom, dow = spec.day_of_month, spec.day_of_week
+    if dom.kind == "set":
+        if len(dom.days) == 31:
+            return "every day"
+        return f"on day {_join([str(d) for d in sorted(dom.days)])} of the month"
+    if dom.kind == "last":
+        return (
+            "on the last day of the month"
+            if not dom.n
+            else (f"{dom.n} day{'s' if dom.n > 1 else ''} before the last day of the month")
+        )
+    if dom.kind == "last_weekday":
+        return "on the last weekday (Mon-Fri) of the month"
+    if dom.kind == "nearest_weekday":
+        return f"on the weekday (Mon-Fri) nearest day {dom.n} of the month"
+    if dow.kind == "set":
+        if len(dow.days) == 7:
+            return "every day"
+        return _names(tuple(sorted(dow.days)), _DAYS, 1)
+    if dow.kind == "last":
+        return f"on the last {_DAYS[dow.n - 1]} of the month"
+    return f"on the {_ORDINALS[dow.k - 1]} {_DAYS[dow.n - 1]} of the month"
+
+
+def describe(schedule: Schedule) -> str:
+    """E.g. "At 12:00 UTC, every day" or "Every 5 minutes, 08:00-17:55 UTC, Monday to Friday"."""
+    spec = schedule.spec
+    zone = schedule.timezone
+    if schedule.kind == "rate":
+        value, unit = spec.value, spec.unit  # type: ignore[union-attr]
+        return f"Every {unit}" if value == 1 else f"Every {value} {unit}s"
+    if schedule.kind == "at":
+        local = spec.local  # type: ignore[union-attr]
+        return f"Once, at {local:%Y-%m-%d %H:%M:%S} {zone}"
+    assert isinstance(spec, CronSpec)
+    parts = [_times(spec, zone), _days(spec)]
+    if len(spec.months) < 12:
+        parts.append(f"in {_names(spec.months, _MONTHS, 1)}")
+    if len(spec.years) < YEAR_MAX - YEAR_MIN + 1:
+        runs = _runs(spec.years)
+        text = _join([str(a) if a == b else f"{a}-{b}" for a, b in runs])
+        parts.append(f"in {text}")
+    return ", ".join(parts)
+
+
+__all__ = ["DAY_NAMES", "describe"]
