@@ -1,0 +1,326 @@
+"""tools.policy_client against small throwaway policy packs started like the engine starts them.
+
+The real pack, its shipped configs and the stacks are exercised in tests/policies/test_protocol.py.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tools.policy_client import (
+    UNKNOWN,
+    PolicyClient,
+    PolicyClientError,
+    PolicyConfigError,
+    PolicyReport,
+    Resource,
+    Violation,
+    _main,
+    _provider,
+    load_pack_config,
+    reconcile_config,
+)
+
+PACK = """
+import time
+from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, PolicyPack,
+                           ResourceValidationPolicy, StackValidationPolicy)
+
+
+def no_public(args, report):
+    if args.props.get("public"):
+        # Config numbers cross the protocol as protobuf doubles, as with the real engine.
+        report(f"public, limit {args.get_config()['limit']:g}")
+
+
+def sleepy(args, report):
+    if "sleep" in args.props:
+        time.sleep(args.props["sleep"])
+
+
+def unknowable(args, report):
+    if "value" in args.props and args.props["value"] == "bad":
+        report("bad value")
+
+
+def deps(args, report):
+    for r in args.resources:
+        for key, on in sorted(r.property_dependencies.items()):
+            names = ",".join(d.name for d in on)
+            report(f"{r.name}.{key} <- {names} ({r.props.get('out')})", r.urn)
+
+
+PolicyPack(
+    name="fixture",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    policies=[
+        ResourceValidationPolicy(
+            name="no-public", description="Nothing public.", validate=no_public,
+            config_schema=PolicyConfigSchema(
+                properties={"limit": {"type": "integer", "default": 3}}
+            ),
+        ),
+        ResourceValidationPolicy(name="sleepy", description="Sleeps.", validate=sleepy),
+        ResourceValidationPolicy(
+            name="unknowable", description="Reads value.", validate=unknowable
+        ),
+        StackValidationPolicy(name="deps", description="Lists dependencies.", validate=deps),
+    ],
+)
+"""
+
+
+def _pack(root: Path, main: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
+    (root / "__main__.py").write_text(textwrap.dedent(main))
+    return root
+
+
+@pytest.fixture(scope="module")
+def pack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _pack(tmp_path_factory.mktemp("fixture-pack"), PACK)
+
+
+@pytest.fixture(scope="module")
+def client(pack_dir: Path):
+    with PolicyClient(pack_dir, stack="test", call_timeout=10) as c:
+        yield c
+
+
+def _res(name: str, **inputs) -> Resource:
+    return Resource(
+        urn=f"urn:pulumi:test::mlsched::fix:index:Thing::{name}",
+        type="fix:index:Thing",
+        name=name,
+        inputs=inputs,
+    )
+
+
+def test_pack_describes_its_policies_levels_and_schemas(client: PolicyClient) -> None:
+    assert client.pack_name == "fixture"
+    info = client.policies["no-public"]
+    assert info.enforcement == "advisory"
+    assert info.config_schema["properties"]["limit"]["default"] == 3
+    assert client.policies["deps"].kind == "stack"
+    assert info.kind == "resource"
+
+
+def test_configure_fills_schema_defaults_and_applies_file_levels(
+    client: PolicyClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "test.json"
+    path.write_text(json.dumps({"no-public": "mandatory", "all": "advisory"}))
+    effective = client.configure(path)
+    assert effective["no-public"] == ("mandatory", {"limit": 3}), effective
+    assert effective["sleepy"] == ("advisory", {})
+    found = client.analyze(_res("pub", public=True))
+    assert [(v.policy, v.enforcement, v.message) for v in found] == [
+        ("no-public", "mandatory", "public, limit 3")
+    ]
+
+
+def test_violation_is_attributed_to_the_analyzed_resource(client: PolicyClient) -> None:
+    client.configure({"no-public": {"enforcementLevel": "advisory", "limit": 7}})
+    (v,) = client.analyze(_res("pub2", public=True))
+    assert v.urn.endswith("::pub2"), v
+    assert v.description == "Nothing public."
+    assert v.message == "public, limit 7"
+    assert not v.mandatory
+
+
+def test_disabled_policy_does_not_run(client: PolicyClient) -> None:
+    client.configure({"no-public": "disabled"})
+    assert client.analyze(_res("pub3", public=True)) == ()
+
+
+def test_unknown_value_surfaces_as_advisory_cant_run_during_preview(client: PolicyClient) -> None:
+    client.configure({"unknowable": "mandatory"})
+    (v,) = client.analyze(_res("later", value=UNKNOWN))
+    assert v.policy == "unknowable"
+    assert v.enforcement == "advisory", "the SDK downgrades unknown-value failures to advisory"
+    assert "can't be known during preview" in v.message
+
+
+def test_analyze_stack_sends_outputs_and_property_dependencies(client: PolicyClient) -> None:
+    client.configure({})
+    a = _res("a")
+    b = Resource(
+        urn="urn:pulumi:test::mlsched::fix:index:Thing::b",
+        type="fix:index:Thing",
+        name="b",
+        inputs={"out": "input"},
+        outputs={"out": "output"},
+        property_dependencies={"ref": (a.urn,), "none": ()},
+        dependencies=(a.urn,),
+        parent=a.urn,
+        provider="urn:pulumi:test::mlsched::pulumi:providers:aws::default::abc",
+    )
+    (v,) = client.analyze_stack([a, b])
+    assert v.message == "b.ref <- a (output)", v
+    assert v.urn == b.urn
+
+
+def test_check_runs_analyze_per_custom_resource_then_analyze_stack(client: PolicyClient) -> None:
+    client.configure({"no-public": "mandatory"})
+    component = Resource(
+        urn="urn:pulumi:test::mlsched::fix:index:Box::c",
+        type="fix:index:Box",
+        name="c",
+        inputs={"public": True},
+        custom=False,
+    )
+    report = client.check([_res("p", public=True), component])
+    assert isinstance(report, PolicyReport)
+    assert [v.urn.rsplit("::", 1)[-1] for v in report.mandatory] == ["p"]
+    assert not report.passed
+    assert report.advisory == ()
+
+
+def test_config_naming_a_policy_the_pack_lacks_is_rejected(client: PolicyClient) -> None:
+    with pytest.raises(PolicyConfigError, match="no policy named no-pubic"):
+        client.configure({"no-pubic": "mandatory"})
+
+
+def test_config_value_against_the_schema_names_policy_and_key(client: PolicyClient) -> None:
+    with pytest.raises(PolicyConfigError, match=r"no-public\.limit: 'x' is not of type 'integer'"):
+        client.configure({"no-public": {"limit": "x"}})
+
+
+def test_invalid_enforcement_level_names_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text('{"no-public": {"enforcementLevel": "strict"}}')
+    with pytest.raises(PolicyConfigError, match=r"no-public\.enforcementLevel is 'strict'"):
+        load_pack_config(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1]", "top level must be a JSON object"),
+        ('{"p": 3}', "'p' must be an enforcement level string or an object"),
+    ],
+)
+def test_malformed_config_files_are_rejected_with_the_file_named(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(PolicyConfigError, match=message) as e:
+        load_pack_config(path)
+    assert str(path) in str(e.value)
+
+
+def test_missing_config_file_lists_the_shipped_ones(tmp_path: Path) -> None:
+    with pytest.raises(PolicyConfigError, match="file not found"):
+        load_pack_config(tmp_path / "nope.json")
+
+
+def test_environments_key_and_empty_file_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "e.json"
+    path.write_text('{"environments": ["x/y"], "p": "advisory"}')
+    assert load_pack_config(path) == {"p": {"enforcementLevel": "advisory"}}
+    path.write_text("")
+    assert load_pack_config(path) == {}
+
+
+def test_reconcile_without_pack_requires_required_keys() -> None:
+    from tools.policy_client import PolicyInfo
+
+    info = {
+        "p": PolicyInfo(
+            "p", "d", "advisory", {"properties": {"k": {"type": "string"}}, "required": ["k"]}
+        )
+    }
+    with pytest.raises(PolicyConfigError, match="'k' is a required property"):
+        reconcile_config(info, {})
+    assert reconcile_config(info, {"p": {"k": "v"}}) == {"p": ("advisory", {"k": "v"})}
+
+
+def test_properties_that_are_not_json_like_are_rejected_with_the_urn(client: PolicyClient) -> None:
+    with pytest.raises(PolicyClientError, match="::odd: properties are not JSON-like"):
+        client.analyze(_res("odd", when=object()))
+
+
+def test_slow_policy_hits_the_call_timeout_with_a_clear_error(client: PolicyClient) -> None:
+    client.call_timeout = 0.2
+    try:
+        with pytest.raises(PolicyClientError, match=r"::slow\): the policy pack did not answer"):
+            client.analyze(_res("slow", sleep=0.6))
+    finally:
+        client.call_timeout = 10
+
+
+def test_pack_that_fails_to_import_reports_its_traceback(tmp_path: Path) -> None:
+    broken = _pack(tmp_path / "broken", "import no_such_module_here\n")
+    client = PolicyClient(broken, start_timeout=20)
+    with pytest.raises(PolicyClientError, match="failed to start") as e:
+        client.start()
+    assert "no_such_module_here" in str(e.value)
+    assert not client.running
+
+
+def test_pack_that_prints_no_port_times_out_and_is_killed(tmp_path: Path) -> None:
+    silent = _pack(tmp_path / "silent", "import time\ntime.sleep(60)\n")
+    client = PolicyClient(silent, start_timeout=1)
+    with pytest.raises(PolicyClientError, match="printed no port within 1s"):
+        client.start()
+    assert not client.running
+
+
+def test_directory_without_pulumipolicy_yaml_is_not_a_pack(tmp_path: Path) -> None:
+    with pytest.raises(PolicyClientError, match="is not a policy pack"):
+        PolicyClient(tmp_path).start()
+
+
+def test_close_stops_the_process_and_frees_the_port(pack_dir: Path) -> None:
+    client = PolicyClient(pack_dir).start()
+    proc = client._proc
+    assert proc is not None
+    assert client.start() is client, "start() on a running client is a no-op"
+    port = int(client._channel._channel.target().decode().rsplit(":", 1)[-1])  # type: ignore[union-attr]
+    client.close()
+    client.close()
+    assert proc.poll() is not None, "pack process left running"
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+    with pytest.raises(PolicyClientError, match="not running"):
+        client.analyze(_res("late"))
+
+
+def test_provider_reference_is_split_into_urn_type_and_name() -> None:
+    p = _provider("urn:pulumi:dev::mlsched::pulumi:providers:aws::default_7::0f-id")
+    assert (p.urn, p.type, p.name) == (
+        "urn:pulumi:dev::mlsched::pulumi:providers:aws::default_7",
+        "pulumi:providers:aws",
+        "default_7",
+    )
+    assert _provider(None) is None
+
+
+def test_cli_prints_violations_and_exits_1_on_mandatory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = _pack(tmp_path / "pack", PACK)
+    (pack / "config").mkdir()
+    (pack / "config" / "x.json").write_text('{"no-public": "mandatory"}')
+    resources = tmp_path / "r.json"
+    resources.write_text(
+        json.dumps([{"urn": "urn:x::a", "type": "t", "name": "a", "inputs": {"public": True}}])
+    )
+    assert _main(["x", str(resources), "--pack", str(pack)]) == 1
+    out = capsys.readouterr().out
+    assert "[mandatory] no-public urn:x::a" in out
+    assert "1 mandatory, 0 advisory" in out
+    assert _main(["x", str(tmp_path / "missing.json"), "--pack", str(pack)]) == 2
+
+
+def test_violation_mandatory_covers_remediate() -> None:
+    v = Violation("p", "remediate", "m", "u", "d")
+    assert v.mandatory
