@@ -134,7 +134,7 @@ def affected_stacks(paths: Iterable[str]) -> Result:
 def parse_name_status_z(output: str) -> list[str]:
     """Paths from `git diff --name-status -z`: renames and copies yield both old and new path."""
     fields = output.split("\0")
-    if fields and fields[-1] == "":
+    if fields[-1] == "":
         fields.pop()
     paths: list[str] = []
     i = 0

@@ -234,6 +234,7 @@ def test_identical_commits_affect_no_stack(repo):
         ("D\0a\0A\0b\0", ["a", "b"]),
         ("R087\0old\0new\0", ["old", "new"]),
         ("C100\0src\0dst\0", ["src", "dst"]),
+        ("M\0no-trailing-nul", ["no-trailing-nul"]),
         ("", []),
     ],
 )
@@ -331,3 +332,12 @@ def test_script_needs_only_the_standard_library_so_ci_runs_it_without_the_venv()
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == ["prod"]
+
+
+def test_cli_without_any_path_writes_a_summary_without_a_table(tmp_path, capsys):
+    summary = tmp_path / "summary.md"
+    assert main(["--summary", str(summary)]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    text = summary.read_text()
+    assert "No stack is affected" in text
+    assert "| path |" not in text
