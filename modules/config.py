@@ -296,6 +296,18 @@ def _pipeline(
     tags = dict(common_tags)
     tags.update(_tags(raw.get("tags") or {}, ctx, "tags"))
 
+    fields = {
+        "enabled": _bool(raw, "enabled", ctx, True),
+        "retry_attempts": _int(raw, "retryAttempts", ctx, 3, RETRY_ATTEMPTS_RANGE),
+        "max_event_age_seconds": _int(raw, "maxEventAgeSeconds", ctx, 3_600, EVENT_AGE_RANGE),
+        "dead_letter_queue": _bool(raw, "deadLetterQueue", ctx, True),
+        "alarm": _bool(raw, "alarm", ctx, True),
+        # SageMaker documents only the minimum; the API field is a 32-bit integer.
+        "parallelism": _int(raw, "parallelism", ctx, None, (1, 2**31 - 1)),
+        "description": _optional_str(raw, "description", ctx, 3_072),
+        "display_name": _optional_str(raw, "displayName", ctx, 256),
+        "protect": _bool(raw, "protect", ctx, False),
+    }
     if name is None or schedule is None or definition is None:
         return None
     return PipelineConfig(
@@ -303,24 +315,15 @@ def _pipeline(
         definition=definition,
         schedule=schedule,
         trigger=trigger,
-        enabled=_bool(raw, "enabled", ctx, True),
         parameters=parameters,
         flexible_window_minutes=window,
         start_date=start,
         end_date=end,
         schedule_group=group if isinstance(group, str) else "default",
-        retry_attempts=_int(raw, "retryAttempts", ctx, 3, RETRY_ATTEMPTS_RANGE) or 0,
-        max_event_age_seconds=_int(raw, "maxEventAgeSeconds", ctx, 3_600, EVENT_AGE_RANGE)
-        or EVENT_AGE_RANGE[1],
-        dead_letter_queue=_bool(raw, "deadLetterQueue", ctx, True),
-        alarm=_bool(raw, "alarm", ctx, True),
         alarm_actions=alarm_actions,
-        parallelism=_int(raw, "parallelism", ctx, None, (1, 256)),
-        description=_optional_str(raw, "description", ctx, 3_072),
-        display_name=_optional_str(raw, "displayName", ctx, 256),
-        protect=_bool(raw, "protect", ctx, False),
         tags=tuple(sorted(tags.items())),
         execution_role=role,
+        **fields,
     )
 
 

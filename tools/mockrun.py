@@ -20,6 +20,7 @@ import json
 import logging
 import runpy
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -305,14 +306,52 @@ def run_stack(stack_dir: Path, stack: str, *, config: dict | None = None) -> Sta
     project = read_project_name(stack_dir)
     merged = read_stack_config(stack_dir, stack, project)
     merged.update(_namespaced(config or {}, project))
+    program = str(stack_dir / "__main__.py")
+    return run_program(
+        lambda: runpy.run_path(program, run_name="__main__"),
+        project=project,
+        stack=stack,
+        config=merged,
+        root_directory=stack_dir,
+    )
+
+
+def run_program(
+    program: Callable[[], object],
+    *,
+    project: str = "mlsched",
+    stack: str = "test",
+    config: dict[str, Any] | None = None,
+    root_directory: Path | None = None,
+) -> StackRun:
+    """Run `program` (any callable that declares resources) the way `run_stack` runs a file.
+
+    `config` is keyed like the CLI's (`aws:region`, `mlsched:pipelines`); values may be
+    structured, they are handed over as the CLI would (JSON text).
+    """
+    merged = _namespaced(config or {}, project)
     region = str(merged.get("aws:region") or DEFAULT_REGION)
     wire = {key: _wire_value(value) for key, value in merged.items()}
     context = contextvars.Context()
-    return context.run(_run_isolated, stack_dir, project, stack, wire, StackMocks(region))
+    return context.run(
+        _run_isolated,
+        program,
+        project=project,
+        stack=stack,
+        config=wire,
+        mocks=StackMocks(region),
+        root_directory=root_directory or Path.cwd(),
+    )
 
 
 def _run_isolated(
-    stack_dir: Path, project: str, stack: str, config: dict[str, str], mocks: StackMocks
+    program: Callable[[], object],
+    *,
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    mocks: StackMocks,
+    root_directory: Path,
 ) -> StackRun:
     monitor = CapturingMonitor(mocks)
     settings = Settings(
@@ -322,18 +361,17 @@ def _run_isolated(
         engine=MockEngine(_LOG),
         dry_run=True,
         organization="organization",
-        root_directory=str(stack_dir),
+        root_directory=str(root_directory),
     )
     settings.monitor_features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
     configure(settings)
     set_all_config(config, [])
 
-    program = str(stack_dir / "__main__.py")
     previous_loop = _current_loop()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+        loop.run_until_complete(run_in_stack(lambda: _no_result(program)))
     except RunError as error:
         # Stack programs turn a ConfigError into a RunError (the CLI prints those without a
         # traceback); callers of run_stack get the ConfigError with its issues back.
@@ -353,6 +391,12 @@ def _run_isolated(
     return StackRun(
         project=project, stack=stack, resources=monitor.captured(), outputs=dict(stack_outputs)
     )
+
+
+def _no_result(program: Callable[[], object]) -> None:
+    # run_in_stack awaits whatever the callable returns; a program's return value is not a
+    # coroutine (runpy returns the module globals).
+    program()
 
 
 def _current_loop() -> asyncio.AbstractEventLoop | None:
