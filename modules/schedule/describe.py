@@ -61,11 +61,12 @@ def _step(values: tuple[int, ...]) -> int | None:
     return step if ok else None
 
 
-def _times(spec: CronSpec, zone: str) -> str:
+def _times(spec: CronSpec, zone: str) -> tuple[str, bool]:
+    """The time-of-day part, and whether it already names the time zone."""
     minutes, hours = spec.minutes, spec.hours
     if len(minutes) * len(hours) <= 4:
         clock = [f"{h:02d}:{m:02d}" for h in hours for m in minutes]
-        return f"At {_join(clock)} {zone}"
+        return f"At {_join(clock)} {zone}", True
     minute_step = _step(minutes)
     if len(minutes) == 60:
         every = "Every minute"
@@ -76,10 +77,11 @@ def _times(spec: CronSpec, zone: str) -> str:
     else:
         every = f"At minutes {_join([str(m) for m in minutes])}"
     if len(hours) == 24:
-        return f"{every} {zone}" if every.startswith("Every") else f"{every} of every hour {zone}"
+        return (every if every.startswith("Every") else f"{every} past every hour"), False
     if len(_runs(hours)) == 1:
-        return f"{every}, {hours[0]:02d}:{minutes[0]:02d}-{hours[-1]:02d}:{minutes[-1]:02d} {zone}"
-    return f"{every}, during hours {_join([f'{h:02d}' for h in hours])} {zone}"
+        window = f"{hours[0]:02d}:{minutes[0]:02d}-{hours[-1]:02d}:{minutes[-1]:02d}"
+        return f"{every}, {window} {zone}", True
+    return f"{every}, during hours {_join([f'{h:02d}' for h in hours])} {zone}", True
 
 
 def _days(spec: CronSpec) -> str:
@@ -118,14 +120,15 @@ def describe(schedule: Schedule) -> str:
         local = spec.local  # type: ignore[union-attr]
         return f"Once, at {local:%Y-%m-%d %H:%M:%S} {zone}"
     assert isinstance(spec, CronSpec)
-    parts = [_times(spec, zone), _days(spec)]
+    times, zone_named = _times(spec, zone)
+    parts = [times, _days(spec)]
     if len(spec.months) < 12:
         parts.append(f"in {_names(spec.months, _MONTHS, 1)}")
     if len(spec.years) < YEAR_MAX - YEAR_MIN + 1:
         runs = _runs(spec.years)
         text = _join([str(a) if a == b else f"{a}-{b}" for a, b in runs])
         parts.append(f"in {text}")
-    return ", ".join(parts)
+    return ", ".join(parts) + ("" if zone_named else f" ({zone})")
 
 
 __all__ = ["DAY_NAMES", "describe"]

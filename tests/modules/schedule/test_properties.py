@@ -1,0 +1,290 @@
+"""Property tests: the engine against a brute-force minute-by-minute reference.
+
+The reference below shares no code with ``modules.schedule``: hypothesis draws the *meaning* of
+each cron field (sets of minutes, hours, a day rule ...), renders it to AWS text, and the
+reference decides minute by minute, with ``zoneinfo`` and ``calendar``, whether the schedule fires.
+Daylight saving follows EventBridge Scheduler: a wall time that does not exist is skipped, a wall
+time that occurs twice fires at its first occurrence only.
+
+Default run: a modest number of examples (fast). ``HYPOTHESIS_PROFILE=thorough`` runs thousands.
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from modules.schedule import analyze, parse_schedule
+
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
+EXAMPLES = 1500 if THOROUGH else 40
+MAX_WINDOW_DAYS = 40 if THOROUGH else 9
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not THOROUGH,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+ZONES = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",  # 30-minute DST shift
+    "America/Santiago",  # transitions at midnight
+    "Asia/Kolkata",
+    "Pacific/Chatham",  # +12:45 / +13:45
+]
+# Reference instants are drawn near DST transitions so that windows often straddle one.
+TRANSITION_DAYS = [
+    datetime(2026, 3, 8, tzinfo=UTC),
+    datetime(2026, 3, 29, tzinfo=UTC),
+    datetime(2026, 4, 5, tzinfo=UTC),
+    datetime(2026, 9, 6, tzinfo=UTC),
+    datetime(2026, 9, 27, tzinfo=UTC),
+    datetime(2026, 10, 4, tzinfo=UTC),
+    datetime(2026, 10, 25, tzinfo=UTC),
+    datetime(2026, 11, 1, tzinfo=UTC),
+    datetime(2028, 2, 27, tzinfo=UTC),
+    datetime(2027, 12, 30, tzinfo=UTC),
+]
+NAMES_DOW = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
+NAMES_MON = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+
+
+@dataclass(frozen=True)
+class Field:
+    text: str
+    values: frozenset[int]
+
+
+def numeric_field(
+    lo: int, hi: int, names: list[str] | None = None, *, steps: bool = True
+) -> st.SearchStrategy[Field]:
+    """Draw a list/range/step/star field over [lo, hi] with its exact value set."""
+    full = frozenset(range(lo, hi + 1))
+
+    def label(value: int, use_name: bool) -> str:
+        return names[value - lo] if names and use_name else str(value)
+
+    star = st.just(Field("*", full))
+    single = st.builds(
+        lambda v, n: Field(label(v, n), frozenset({v})), st.integers(lo, hi), st.booleans()
+    )
+
+    @st.composite
+    def ranged(draw):
+        a = draw(st.integers(lo, hi))
+        b = draw(st.integers(a, hi))
+        use_name = draw(st.booleans())
+        return Field(f"{label(a, use_name)}-{label(b, use_name)}", frozenset(range(a, b + 1)))
+
+    @st.composite
+    def stepped(draw):
+        step = draw(st.integers(1, hi - lo))
+        form = draw(st.sampled_from(["star", "start", "range"]))
+        if form == "star":
+            return Field(f"*/{step}", frozenset(range(lo, hi + 1, step)))
+        a = draw(st.integers(lo, hi))
+        if form == "start":
+            return Field(f"{a}/{step}", frozenset(range(a, hi + 1, step)))
+        b = draw(st.integers(a, hi))
+        return Field(f"{a}-{b}/{step}", frozenset(range(a, b + 1, step)))
+
+    @st.composite
+    def listed(draw):
+        items = st.one_of(single, ranged(), stepped()) if steps else st.one_of(single, ranged())
+        parts = draw(st.lists(items, min_size=2, max_size=4))
+        return Field(",".join(p.text for p in parts), frozenset().union(*(p.values for p in parts)))
+
+    if not steps:  # AWS day-of-week takes no '/'
+        return st.one_of(star, single, ranged(), listed())
+    return st.one_of(star, single, ranged(), stepped(), listed())
+
+
+def _weekday(day: datetime | tuple[int, int, int]) -> int:
+    """1=SUN .. 7=SAT via the calendar module."""
+    y, m, d = day
+    return (calendar.weekday(y, m, d) + 1) % 7 + 1
+
+
+def _nearest_weekday(y: int, m: int, n: int) -> int | None:
+    length = calendar.monthrange(y, m)[1]
+    if n > length:
+        return None
+    candidates = sorted(
+        (abs(d - n), d) for d in range(1, length + 1) if _weekday((y, m, d)) not in (1, 7)
+    )
+    return candidates[0][1]  # a weekday exists within 2 days of n inside the month
+
+
+@st.composite
+def day_rule(draw):
+    """(day-of-month text, day-of-week text, predicate over (y, m, d))."""
+    if draw(st.booleans()):
+        kind = draw(st.sampled_from(["field", "field", "L", "L-n", "LW", "nW"]))
+        if kind == "field":
+            field = draw(numeric_field(1, 31))
+            return field.text, "?", lambda y, m, d, v=field.values: d in v
+        if kind == "L":
+            return "L", "?", lambda y, m, d: d == calendar.monthrange(y, m)[1]
+        if kind == "L-n":
+            n = draw(st.integers(1, 30))
+            return f"L-{n}", "?", lambda y, m, d, n=n: d == calendar.monthrange(y, m)[1] - n
+        if kind == "LW":
+            return (
+                "LW",
+                "?",
+                lambda y, m, d: (
+                    d
+                    == max(
+                        x
+                        for x in range(1, calendar.monthrange(y, m)[1] + 1)
+                        if _weekday((y, m, x)) not in (1, 7)
+                    )
+                ),
+            )
+        n = draw(st.integers(1, 31))
+        return f"{n}W", "?", lambda y, m, d, n=n: d == _nearest_weekday(y, m, n)
+    kind = draw(st.sampled_from(["field", "field", "nL", "n#k", "L"]))
+    if kind == "field":
+        field = draw(numeric_field(1, 7, NAMES_DOW, steps=False))
+        return "?", field.text, lambda y, m, d, v=field.values: _weekday((y, m, d)) in v
+    if kind == "L":
+        return "?", "L", lambda y, m, d: _weekday((y, m, d)) == 7
+    n = draw(st.integers(1, 7))
+    label = draw(st.sampled_from([str(n), NAMES_DOW[n - 1]]))
+    if kind == "nL":
+        return (
+            "?",
+            f"{label}L",
+            lambda y, m, d, n=n: _weekday((y, m, d)) == n and d + 7 > calendar.monthrange(y, m)[1],
+        )
+    k = draw(st.integers(1, 5))
+    return (
+        "?",
+        f"{label}#{k}",
+        lambda y, m, d, n=n, k=k: _weekday((y, m, d)) == n and (d - 1) // 7 + 1 == k,
+    )
+
+
+@st.composite
+def cron_case(draw):
+    minutes = draw(numeric_field(0, 59))
+    hours = draw(numeric_field(0, 23))
+    dom, dow, day_ok = draw(day_rule())
+    month = draw(numeric_field(1, 12, NAMES_MON))
+    year = draw(
+        st.sampled_from(["*", "2026", "2026-2027", "2027", "2025,2028", "2020/2", "2024-2030/3"])
+    )
+    years = {
+        "*": set(range(1970, 2200)),
+        "2026": {2026},
+        "2026-2027": {2026, 2027},
+        "2027": {2027},
+        "2025,2028": {2025, 2028},
+        "2020/2": set(range(2020, 2200, 2)),
+        "2024-2030/3": {2024, 2027, 2030},
+    }[year]
+    expression = f"cron({minutes.text} {hours.text} {dom} {month.text} {dow} {year})"
+    zone = draw(st.sampled_from(ZONES))
+    base = draw(st.sampled_from(TRANSITION_DAYS))
+    reference = base + timedelta(minutes=draw(st.integers(-3 * 1440, 3 * 1440)))
+    reference += timedelta(seconds=draw(st.sampled_from([0, 0, 30])))
+    window = timedelta(minutes=draw(st.integers(60, MAX_WINDOW_DAYS * 1440)))
+
+    def fires(local: datetime) -> bool:
+        return (
+            local.minute in minutes.values
+            and local.hour in hours.values
+            and local.month in month.values
+            and local.year in years
+            and day_ok(local.year, local.month, local.day)
+        )
+
+    return expression, zone, reference, reference + window, fires
+
+
+def brute_force(zone: str, lo: datetime, hi: datetime, fires) -> list[datetime]:
+    """Every UTC minute in [lo, hi) whose first-occurrence local wall time matches."""
+    tz = ZoneInfo(zone)
+    minute = lo.replace(second=0, microsecond=0)
+    if minute < lo:
+        minute += timedelta(minutes=1)
+    runs = []
+    while minute < hi:
+        local = minute.astimezone(tz)
+        if local.fold == 0 and fires(local):
+            runs.append(minute)
+        minute += timedelta(minutes=1)
+    return runs
+
+
+def reference_metrics(zone: str, runs: list[datetime]) -> tuple[int, float | None]:
+    tz = ZoneInfo(zone)
+    per_day: dict = {}
+    for run in runs:
+        day = run.astimezone(tz).date()
+        per_day[day] = per_day.get(day, 0) + 1
+    gaps = [(b - a).total_seconds() / 60 for a, b in itertools.pairwise(runs)]
+    return max(per_day.values(), default=0), (min(gaps) if gaps else None)
+
+
+@SETTINGS
+@given(cron_case(), st.integers(1, 8))
+def test_cron_analysis_matches_minute_by_minute_brute_force(case, count):
+    expression, zone, reference, end, fires = case
+    schedule = parse_schedule(expression, zone)
+    result = analyze(schedule, reference=reference, count=count, end=end)
+    runs = brute_force(zone, reference, end, fires)
+    context = f"{expression} in {zone} from {reference.isoformat()} to {end.isoformat()}"
+    assert list(result.next_runs) == runs[:count], context
+    assert [r.astimezone(UTC) for r in result.next_runs_local] == runs[:count], context
+    max_per_day, min_interval = reference_metrics(zone, runs)
+    assert result.max_runs_per_day == max_per_day, context
+    assert result.min_interval_minutes == min_interval, context
+    assert result.never_fires == (not runs), context
+
+
+@st.composite
+def rate_case(draw):
+    unit, scale = draw(st.sampled_from([("minute", 1), ("hour", 60), ("day", 1440)]))
+    value = draw(st.integers(1, {"minute": 1500, "hour": 30, "day": 3}[unit]))
+    zone = draw(st.sampled_from(ZONES))
+    base = draw(st.sampled_from(TRANSITION_DAYS))
+    reference = base + timedelta(seconds=draw(st.integers(-3 * 86400, 3 * 86400)))
+    start = None
+    if draw(st.booleans()):
+        start = reference + timedelta(seconds=draw(st.integers(-5 * 86400, 2 * 86400)))
+    end = max(reference, start or reference) + timedelta(
+        minutes=draw(st.integers(1, MAX_WINDOW_DAYS * 1440))
+    )
+    text = f"rate({value} {unit}{'s' if value > 1 else ''})"
+    return text, value * scale, zone, reference, start, end
+
+
+@SETTINGS
+@given(rate_case())
+def test_rate_analysis_matches_step_by_step_brute_force(case):
+    text, minutes, zone, reference, start, end = case
+    result = analyze(parse_schedule(text, zone), reference=reference, start=start, end=end)
+    anchor = start or reference
+    lo = max(reference, start) if start else reference
+    step = timedelta(minutes=minutes)
+    runs, run = [], anchor
+    while run < end:
+        if run >= lo:
+            runs.append(run)
+        run += step
+    context = f"{text} in {zone}, reference {reference}, start {start}, end {end}"
+    assert list(result.next_runs) == runs[:5], context
+    max_per_day, min_interval = reference_metrics(zone, runs)
+    assert result.max_runs_per_day == max_per_day, context
+    assert result.min_interval_minutes == min_interval, context
