@@ -46,6 +46,7 @@ lint: $(SYNCED) ## Lint: ruff check and format check
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(VENV)/bin/shellcheck --severity=style .github/scripts/*.sh
 
 test: $(SYNCED) ## Run the test suite with the branch-coverage floor
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered

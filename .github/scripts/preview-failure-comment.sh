@@ -8,6 +8,8 @@ report="build/plan/${STACK}.md"
 # The plan exits 1 on mandatory violations; its report is what we want either way.
 make plan STACK="${STACK}" || true
 body="$(mktemp)"
+# The backticks are Markdown code spans, not command substitutions.
+# shellcheck disable=SC2016
 {
   printf '#### :x: `preview` on mlsched/%s failed\n\n' "${STACK}"
   printf 'The cloud preview stopped (a mandatory policy violation or an error): [run log](%s).\n' \

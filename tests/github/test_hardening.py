@@ -155,12 +155,13 @@ def test_uv_in_actions_is_the_version_the_makefile_bootstraps(setup_action, gh):
     assert str(uv_step["with"]["version"]) == m.group(1)
 
 
-def test_make_lint_runs_zizmor_offline_and_the_schema_checks():
+def test_make_lint_runs_zizmor_offline_the_schema_checks_and_shellcheck():
     makefile = (REPO_ROOT / "Makefile").read_text()
     recipe = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
     assert re.search(r"zizmor .*--offline", recipe), recipe
     for schema in ("vendor.github-workflows", "vendor.github-actions", "vendor.dependabot"):
         assert f"--builtin-schema {schema}" in recipe, f"make lint does not check {schema}"
+    assert "shellcheck --severity=style .github/scripts/" in recipe, "make lint skips shellcheck"
 
 
 def test_dependabot_updates_actions_and_the_uv_lock_with_a_cooldown(gh):
@@ -236,3 +237,44 @@ def test_workflow_schema_rejects_a_job_without_runs_on(tmp_path):
         check=False,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
+
+
+def _run_scripts(workflows, setup_action, gh) -> list[tuple[str, str]]:
+    scripts = [
+        (f"{n}:{j}", s["run"])
+        for n, wf in workflows.items()
+        for j, s in gh.iter_steps(wf)
+        if "run" in s
+    ]
+    scripts += [
+        (f"setup:{s['name']}", s["run"]) for s in setup_action["runs"]["steps"] if "run" in s
+    ]
+    return [(where, run) for where, run in scripts if run]
+
+
+def test_every_inline_run_script_passes_shellcheck(workflows, setup_action, gh, tmp_path):
+    # Every run step uses bash (workflow `defaults.run.shell`, `shell: bash` in the action).
+    for name, wf in workflows.items():
+        assert wf["defaults"]["run"]["shell"] == "bash", f"{name}: defaults.run.shell"
+    scripts = _run_scripts(workflows, setup_action, gh)
+    assert len(scripts) >= 10
+    for i, (where, run) in enumerate(scripts):
+        path = tmp_path / f"step{i}.sh"
+        path.write_text(f"#!/usr/bin/env bash\nset -eo pipefail\n{run}\n")
+        proc = subprocess.run(
+            [str(_tool("shellcheck")), "--severity=style", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, f"{where}:\n{proc.stdout}"
+
+
+def test_shellcheck_flags_an_unquoted_expansion(tmp_path):
+    bad = tmp_path / "bad.sh"
+    bad.write_text("#!/usr/bin/env bash\nrm -rf $DIR/build\n")
+    proc = subprocess.run(
+        [str(_tool("shellcheck")), str(bad)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1
+    assert "SC2086" in proc.stdout
