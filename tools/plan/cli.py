@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from tools.plan import render_json, render_markdown, render_terminal
+from tools.plan import render_json, render_markdown
 from tools.plan.model import StackPlan
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE = 0, 1, 2
@@ -192,6 +192,8 @@ def write_reports(plans: Sequence[StackPlan], out: Path) -> None:
 
 def emit(plans: tuple[StackPlan, ...], fmt: str, color: bool | None, stdout: IO[str]) -> None:
     if fmt == "terminal":
+        from tools.plan import render_terminal  # rich costs a noticeable share of start-up
+
         render_terminal.render(plans, render_terminal.make_console(stdout, color=color))
     elif fmt == "markdown":
         stdout.write(render_markdown.render(plans))

@@ -8,6 +8,7 @@ from typing import IO
 from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -50,35 +51,44 @@ def make_console(file: IO[str], *, color: bool | None = None) -> Console:
 
 
 def _tree(plan: StackPlan, plain: bool) -> Tree:
-    root = Tree(Text(f"{plan.project}-{plan.stack}", style="" if plain else "bold"))
+    def label(r) -> Text:
+        text = Text(r.name, style="" if plain or r.custom else "bold")
+        text.append(f"  {r.type}", style="" if plain else "dim")
+        if r.protect:
+            text.append("  [protected]", style="" if plain else "magenta")
+        return text
 
     def add(parent: Tree, node: TreeNode) -> None:
-        r = node.resource
-        label = Text(r.name, style="" if plain else ("" if r.custom else "bold"))
-        label.append(f"  {r.type}", style="" if plain else "dim")
-        if r.protect:
-            label.append("  [protected]", style="" if plain else "magenta")
-        branch = parent.add(label)
+        branch = parent.add(label(node.resource))
         for child in node.children:
             add(branch, child)
 
-    for node in component_tree(plan.resources):
-        add(root, node)
-    return root
+    roots = component_tree(plan.resources)
+    if len(roots) == 1:  # the stack resource: it is the root, no synthetic one above it
+        tree = Tree(label(roots[0].resource))
+        roots = roots[0].children
+    else:
+        tree = Tree(Text(f"{plan.project}-{plan.stack}", style="" if plain else "bold"))
+    for node in roots:
+        add(tree, node)
+    return tree
 
 
-def _verdicts(plan: StackPlan, tbox: box.Box, plain: bool) -> Table | Text:
+def _verdicts(plan: StackPlan, plain: bool) -> Group | Text:
+    """One block per verdict: level, policy and resource on a line, the message indented below
+    at full width (a table column would squeeze the how-to-fix sentence into a narrow strip)."""
     if not plan.verdicts:
         return Text("Policy verdicts: none, every policy passed", style="" if plain else "green")
-    table = Table(title="Policy verdicts", box=tbox, title_justify="left")
-    table.add_column("enforcement", no_wrap=True)
-    table.add_column("policy", no_wrap=True)
-    table.add_column("resource", no_wrap=True)
-    table.add_column("message")
+    blocks: list = [Text(f"Policy verdicts ({len(plan.verdicts)})", style="" if plain else "bold")]
     for v in plan.verdicts:
-        style = "" if plain else ENFORCEMENT_STYLE.get(v.enforcement, "")
-        table.add_row(Text(v.enforcement, style=style), v.policy, short_urn(v.urn), Text(v.message))
-    return table
+        head = Text("  ")
+        head.append(
+            v.enforcement.upper(), style="" if plain else ENFORCEMENT_STYLE.get(v.enforcement, "")
+        )
+        head.append(f"  {v.policy}", style="" if plain else "bold")
+        head.append(f"  on {short_urn(v.urn)}")
+        blocks += [head, Padding(Text(v.message), (0, 0, 0, 6))]
+    return Group(*blocks)
 
 
 def _schedules(plan: StackPlan, tbox: box.Box) -> Table:
@@ -144,7 +154,7 @@ def render_stack(plan: StackPlan, console: Console) -> None:
         console.print(Text("configuration error: ", style="bold red") + Text(plan.error))
         console.print()
         return
-    console.print(_verdicts(plan, tbox, plain))
+    console.print(_verdicts(plan, plain))
     if plan.schedules:
         console.print(_schedules(plan, tbox))
         console.print(_next_runs(plan, tbox))
