@@ -1,0 +1,12 @@
+"""The mlsched policy pack: assembles the domain modules; levels and thresholds come from config."""
+
+from pulumi_policy import EnforcementLevel, PolicyPack
+
+from policies import iam, schedules, targets
+
+PolicyPack(
+    name="mlsched",
+    # Without a config file every policy only advises; policies/config/<stack>.json decides.
+    enforcement_level=EnforcementLevel.ADVISORY,
+    policies=[*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES],
+)

@@ -1,0 +1,34 @@
+"""policies/__main__.py only assembles the pack: each domain's policies once, advisory default."""
+
+from __future__ import annotations
+
+import re
+import runpy
+from pathlib import Path
+
+import pulumi_policy
+import pytest
+
+from policies import iam, schedules, targets
+
+MAIN = Path(__file__).resolve().parents[2] / "policies" / "__main__.py"
+
+
+def test_pack_assembles_every_domain_policy_once_with_advisory_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: dict = {}
+    monkeypatch.setattr(pulumi_policy, "PolicyPack", lambda **kw: built.update(kw))
+    runpy.run_path(str(MAIN), run_name="__main__")
+    names = [p.name for p in built["policies"]]
+    expected = [p.name for p in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES)]
+    assert names == expected
+    assert len(set(names)) == len(names), "policy names must be unique within the pack"
+    assert built["enforcement_level"] == pulumi_policy.EnforcementLevel.ADVISORY
+    assert built["name"] == "mlsched"
+
+
+def test_every_policy_has_a_kebab_case_name_and_a_one_line_description() -> None:
+    for policy in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES):
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", policy.name), policy.name
+        assert "\n" not in policy.description, policy.name
