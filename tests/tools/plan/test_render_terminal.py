@@ -117,3 +117,12 @@ def test_verdict_resource_is_shown_as_name_and_type_in_the_terminal(failing_plan
 )
 def test_short_urn_names_the_resource_and_its_own_type(urn, shown):
     assert short_urn(urn) == shown
+
+
+def test_resources_without_a_single_root_hang_under_the_stack_name(ok_plan):
+    from tools.plan.model import ResourceEntry
+
+    extra = ResourceEntry("urn:other", "aws:sqs/queue:Queue", "loose-queue", None, True)
+    text = _render((replace(ok_plan, resources=(*ok_plan.resources, extra)),), io.StringIO())
+    assert "mlsched-prod\n" in text
+    assert "loose-queue  aws:sqs/queue:Queue" in text

@@ -1,0 +1,132 @@
+"""Run each stack's program under mocks and judge its resources with the policy pack.
+
+The policy pack is a separate Python process whose start-up (importing pulumi and the pack) costs
+about as much as our own imports, so it starts first, on a thread, and is reused for every stack:
+its start-up overlaps the mock runs on the other core. Its policies do not read the stack name, so
+one process configured per stack with that stack's config file judges each stack as the engine
+would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tools.plan.build import stack_plan
+from tools.plan.cli import Request, UsageError
+from tools.plan.model import StackPlan
+from tools.plan.render_json import iso_utc
+
+# The pack judges "never fires again" and frequencies from this key when a policy declares it;
+# the plan sets it to its own reference time so calendar and verdicts agree.
+REFERENCE_TIME_KEY = "referenceTime"
+
+
+class Background:
+    """Run `factory` on a thread; `get()` waits for it and re-raises its error."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(factory,), daemon=True)
+        self._thread.start()
+
+    def _run(self, factory: Callable[[], Any]) -> None:
+        try:
+            self._value = factory()
+        except BaseException as error:  # handed to the caller in get()
+            self._error = error
+
+    def get(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def pack_config(
+    path: Path, policies: Mapping[str, Any], reference: datetime
+) -> dict[str, dict[str, Any]]:
+    """The stack's policy config file with `referenceTime` pinned for every policy that has it."""
+    from tools.policy_client import load_pack_config
+
+    config = load_pack_config(path)
+    stamp = iso_utc(reference)
+    for name, info in policies.items():
+        if REFERENCE_TIME_KEY in (info.config_schema.get("properties") or {}):
+            config[name] = {**config.get(name, {}), REFERENCE_TIME_KEY: stamp}
+    return config
+
+
+def _error_plan(request: Request, stack: str, message: str, project: str = "mlsched") -> StackPlan:
+    return StackPlan(project=project, stack=stack, reference_time=request.reference, error=message)
+
+
+def plan_stacks(request: Request, *, client: Any = None) -> tuple[StackPlan, ...]:
+    """Plan every requested stack. `client` is a started `PolicyClient` to reuse (and leave
+    running); without one, a client for `request.policy_pack` is started and closed here."""
+    from tools.policy_client import PolicyClient, PolicyClientError, PolicyConfigError
+
+    owned = client is None
+    background = None
+    if not request.policies:
+        client = None
+    elif owned:
+        client = PolicyClient(request.policy_pack, stack=request.stacks[0])
+        background = Background(client.start)
+    else:
+        background = Background(lambda: client)
+
+    from modules.config import ConfigError
+    from tools.mockrun import run_stack
+
+    plans: list[StackPlan] = []
+    try:
+        for stack in request.stacks:
+            try:
+                run = run_stack(request.stacks_dir / stack, stack)
+            except ConfigError as error:
+                plans.append(_error_plan(request, stack, str(error)))
+                continue
+            except Exception as error:
+                # A failing program is reported like a configuration error, as one line; the
+                # traceback belongs to `pulumi preview`, not to a plan for reviewers.
+                message = f"the program of stack {stack} failed: {type(error).__name__}: {error}"
+                plans.append(_error_plan(request, stack, message))
+                continue
+            violations: tuple = ()
+            config_path = request.policy_config_dir / f"{stack}.json"
+            if client is not None and background is not None:
+                try:
+                    background.get()
+                    client.configure(pack_config(config_path, client.policies, request.reference))
+                    violations = client.check(run.resources).violations
+                except PolicyConfigError as error:
+                    message = f"policy config {config_path}: {error}"
+                    plans.append(_error_plan(request, stack, message, run.project))
+                    continue
+                except PolicyClientError as error:
+                    raise UsageError(
+                        f"the policy pack could not judge stack {stack}: {error}"
+                    ) from None
+            plans.append(
+                stack_plan(
+                    project=run.project,
+                    stack=stack,
+                    reference=request.reference,
+                    resources=run.resources,
+                    violations=violations,
+                    outputs=run.outputs,
+                    policy_config=str(config_path) if client is not None else None,
+                )
+            )
+    finally:
+        if owned and client is not None and background is not None:
+            with contextlib.suppress(Exception):  # a start-up error was raised above already
+                background.get()
+            client.close()
+    return tuple(plans)
