@@ -54,19 +54,19 @@ test: $(SYNCED) ## Run the test suite with the branch-coverage floor
 bench: bench-schedule bench-plan ## Benchmarks: schedule engine and offline plan (figures, not pass/fail)
 
 bench-schedule: $(SYNCED)
-	@echo "bench-schedule: not yet available"
+	$(PY) -m tools.bench_schedule
 
 bench-plan: $(SYNCED)
-	@echo "bench-plan: not yet available"
+	$(PY) tools/bench_plan.py
 
 plan: $(SYNCED) ## Offline plan of every stack (STACK=prod for one, AT=2026-01-01T00:00:00Z to pin time)
-	@echo "plan: not yet available"
+	$(PY) -m tools.plan --out "$(OUT)" $(if $(STACK),--stack "$(STACK)") $(if $(AT),--at "$(AT)")
 
-preview: ## pulumi preview STACK=<stack> with the policy pack (needs the Pulumi CLI and AWS credentials)
-	@echo "preview: not yet available"
+preview: $(SYNCED) ## pulumi preview STACK=<stack> with the policy pack (needs the Pulumi CLI and AWS credentials)
+	@$(PY) -m tools.plan.pulumi_cli preview --stack "$(STACK)" $(ARGS)
 
-up: ## pulumi up STACK=<stack> with the policy pack (needs the Pulumi CLI and AWS credentials)
-	@echo "up: not yet available"
+up: $(SYNCED) ## pulumi up STACK=<stack> with the policy pack (needs the Pulumi CLI and AWS credentials)
+	@$(PY) -m tools.plan.pulumi_cli up --stack "$(STACK)" $(ARGS)
 
 clean: ## Remove build outputs and caches
 	rm -rf build .pytest_cache .ruff_cache .coverage htmlcov

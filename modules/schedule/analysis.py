@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import calendar
 import itertools
-import math
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +40,39 @@ _EPOCH_ORDINAL = _EPOCH.date().toordinal()
 _MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Walls of the last AWS year end here; no run can be at or after it in any zone.
 _HORIZON = (datetime(2200, 1, 1).toordinal() - _EPOCH_ORDINAL + 2) * DAY
+# Per year of the AWS range: (first day since the epoch, leap, weekday of 1 January, 1=SUN).
+_YEARS = {
+    year: (
+        datetime(year, 1, 1).toordinal() - _EPOCH_ORDINAL,
+        calendar.isleap(year),
+        (datetime(year, 1, 1).toordinal() - _EPOCH_ORDINAL + 4) % 7 + 1,
+    )
+    for year in range(1970, 2201)
+}
+_LAYOUTS: dict[tuple[str, int], tuple[int, int, tuple]] = {}
+
+
+def _layout(table: ZoneTable, year: int) -> tuple[int, int, tuple]:
+    """Transitions that can touch the wall-clock days of ``year`` (index range into the table)
+    and their shape relative to 1 January, which with the calendar type identifies years that
+    behave identically. Zone data, so cached per zone like the table itself."""
+    key = (table.name, year)
+    hit = _LAYOUTS.get(key)
+    if hit is None:
+        start, leap, _ = _YEARS[year]
+        y0 = start * DAY
+        y1 = y0 + (366 if leap else 365) * DAY
+        i0 = bisect_left(table.wall_before, y0 - 2 * DAY)
+        i1 = bisect_right(table.wall_before, y1 + 2 * DAY)
+        shape = (
+            table.after[i0 - 1] if i0 else table.initial,
+            tuple(
+                (table.wall_before[i] - y0, table.tau[i] - y0, table.before[i], table.after[i])
+                for i in range(i0, i1)
+            ),
+        )
+        hit = _LAYOUTS[key] = (i0, i1, shape)
+    return hit
 
 
 @dataclass(frozen=True)
@@ -76,29 +107,22 @@ def _aws_weekday(day_number: int) -> int:
     return (day_number + 4) % 7 + 1
 
 
-@dataclass(frozen=True)
-class _Summary:
-    max_per_day: int
-    min_gap: int | None
-    first: int
-    last: int
-    runs: int
-
-
 class _CronEngine:
     """Evaluates one cron spec in one zone; caches per month shape and per year shape."""
 
     def __init__(self, spec: CronSpec, table: ZoneTable):
         self.spec = spec
         self.table = table
-        self.times = tuple(t * 60 for t in spec.times_of_day)
-        self.gaps = tuple(b - a for a, b in zip(self.times, self.times[1:], strict=False))
+        self.times = times = tuple([60 * (h * 60 + m) for h in spec.hours for m in spec.minutes])
+        self.gaps = tuple([b - a for a, b in itertools.pairwise(times)])
         self.min_gap_in_day = min(self.gaps) if self.gaps else None
         self.span = self.times[-1] - self.times[0]
         self.months = frozenset(spec.months)
         self._month_days: dict[tuple[int, int], tuple[int, ...]] = {}
-        self._year_days: dict[tuple[bool, int], tuple[tuple[int, ...], dict[int, int]]] = {}
-        self._years: dict[tuple, _Summary | None] = {}
+        self._year_days: dict[tuple[bool, int], tuple] = {}
+        dom, dow = spec.day_of_month, spec.day_of_week
+        self.weekday_free = dow.kind == "any" and dom.kind in ("set", "last")
+        self._years: dict[tuple, tuple | None] = {}
 
     # -- calendar -----------------------------------------------------------------------------
     def month_days(self, length: int, first_weekday: int) -> tuple[int, ...]:
@@ -145,24 +169,32 @@ class _CronEngine:
         self._month_days[key] = result
         return result
 
-    def year_days(self, year: int) -> tuple[tuple[int, ...], dict[int, int]]:
-        """Matching days of ``year`` (0-based day of year) and the histogram of their gaps."""
-        leap = calendar.isleap(year)
-        start = datetime(year, 1, 1).toordinal() - _EPOCH_ORDINAL
-        key = (leap, _aws_weekday(start))
+    def calendar_key(self, year: int) -> tuple[bool, int]:
+        """What decides the matching days of a year: leap or not and, unless the rule ignores
+        weekdays, the weekday of 1 January (14 year types repeat through the Gregorian cycle)."""
+        _, leap, weekday = _YEARS[year]
+        return (leap, 0 if self.weekday_free else weekday)
+
+    def year_days(self, year: int) -> tuple:
+        """Matching days of ``year`` (0-based day of year), the gaps between consecutive ones,
+        the smallest gap and where it occurs."""
+        key = self.calendar_key(year)
         hit = self._year_days.get(key)
         if hit is not None:
             return hit
+        start, leap, _ = _YEARS[year]
         days: list[int] = []
         offset = 0
         for month, base_length in enumerate(_MONTH_LENGTHS, start=1):
             length = base_length + (1 if leap and month == 2 else 0)
             if month in self.months:
-                first_weekday = _aws_weekday(start + offset)
-                days.extend(offset + d - 1 for d in self.month_days(length, first_weekday))
+                pattern = self.month_days(length, _aws_weekday(start + offset))
+                days.extend([offset - 1 + d for d in pattern])
             offset += length
-        histogram = Counter(b - a for a, b in itertools.pairwise(days))
-        result = (tuple(days), dict(histogram))
+        gaps = tuple([b - a for a, b in itertools.pairwise(days)])
+        smallest = min(gaps) if gaps else None
+        argmins = tuple(j for j, g in enumerate(gaps) if g == smallest)
+        result = (tuple(days), gaps, smallest, argmins)
         self._year_days[key] = result
         return result
 
@@ -204,47 +236,26 @@ class _CronEngine:
         return count, first, last, best
 
     # -- one year -----------------------------------------------------------------------------
-    def year(self, year: int, lo: int, hi: int) -> _Summary | None:
-        leap = calendar.isleap(year)
-        start_day = datetime(year, 1, 1).toordinal() - _EPOCH_ORDINAL
-        y0 = start_day * DAY
+    def year(self, year: int, lo: int, hi: int) -> tuple[int, int | None, int, int, int] | None:
+        """(busiest day, shortest gap, first run, last run, runs) of ``year`` within [lo, hi)."""
+        start, leap, _ = _YEARS[year]
+        y0 = start * DAY
         y1 = y0 + (366 if leap else 365) * DAY
-        table = self.table
-        i0 = bisect_left(table.wall_before, y0 - 2 * DAY)
-        i1 = bisect_right(table.wall_before, y1 + 2 * DAY)
-        clipped = not (lo <= y0 - 2 * DAY and hi >= y1 + 2 * DAY)
-        key = None
-        if not clipped:
-            key = (
-                leap,
-                _aws_weekday(start_day),
-                table.after[i0 - 1] if i0 else table.initial,
-                tuple(
-                    (table.wall_before[i] - y0, table.tau[i] - y0, table.before[i], table.after[i])
-                    for i in range(i0, i1)
-                ),
-            )
-            if key in self._years:
-                hit = self._years[key]
-                if hit is None:
-                    return None
-                return _Summary(
-                    hit.max_per_day, hit.min_gap, hit.first + y0, hit.last + y0, hit.runs
-                )
-        summary = self._year(year, y0, lo, hi, i0=i0, i1=i1, clipped=clipped)
-        if key is not None:
+        i0, i1, shape = _layout(self.table, year)
+        if not (lo <= y0 - 2 * DAY and hi >= y1 + 2 * DAY):  # clipped: never cached
+            return self._year(year, y0, lo, hi, i0=i0, i1=i1, clipped=True)
+        key = (self.calendar_key(year), shape)
+        if key not in self._years:
+            summary = self._year(year, y0, lo, hi, i0=i0, i1=i1, clipped=False)
             self._years[key] = (
                 None
                 if summary is None
-                else _Summary(
-                    summary.max_per_day,
-                    summary.min_gap,
-                    summary.first - y0,
-                    summary.last - y0,
-                    summary.runs,
-                )
+                else (summary[0], summary[1], summary[2] - y0, summary[3] - y0, summary[4])
             )
-        return summary
+        hit = self._years[key]
+        if hit is None:
+            return None
+        return (hit[0], hit[1], hit[2] + y0, hit[3] + y0, hit[4])
 
     def _special(
         self, days: tuple[int, ...], y0: int, i0: int, i1: int, special: set[int]
@@ -273,33 +284,35 @@ class _CronEngine:
 
     def _year(
         self, year: int, y0: int, lo: int, hi: int, *, i0: int, i1: int, clipped: bool
-    ) -> _Summary | None:
-        days, histogram = self.year_days(year)
+    ) -> tuple[int, int | None, int, int, int] | None:
+        days, gaps, smallest, argmins = self.year_days(year)
         special: set[int] = set()
         if clipped:
             days = tuple(d for d in days if y0 + (d + 2) * DAY > lo and y0 + (d - 1) * DAY < hi)
-            histogram = dict(Counter(b - a for a, b in itertools.pairwise(days)))
+            gaps = tuple([b - a for a, b in itertools.pairwise(days)])
+            smallest = min(gaps) if gaps else None
+            argmins = [j for j, g in enumerate(gaps) if g == smallest]
             for index, d in enumerate(days):
                 wall = y0 + d * DAY
                 if not (wall - DAY >= lo and wall + 2 * DAY <= hi):
                     special.add(index)
-        else:
-            histogram = dict(histogram)
         count = len(days)
         if not count:
             return None
         special, explicit = self._special(days, y0, i0, i1, special)
-        lefts = {s - 1 for s in special if s >= 1} | {s for s in special if s + 1 < count}
-        for left in lefts:
-            histogram[days[left + 1] - days[left]] -= 1
+        # Pairs of consecutive matching days that touch a special day are measured exactly
+        # below; all other pairs are wall-clock gaps with no offset change in between.
+        touched = {s - 1 for s in special} | special
+        clean_gap = smallest
+        if smallest is not None and all(j in touched for j in argmins):
+            clean_gap = min((g for j, g in enumerate(gaps) if j not in touched), default=None)
         clean = count - len(special)
         n_times = len(self.times)
         max_per_day = n_times if clean else 0
         runs = clean * n_times
         best: int | None = self.min_gap_in_day if clean and n_times >= 2 else None
-        positive = [gap for gap, n in histogram.items() if n > 0]
-        if positive:
-            cross = min(positive) * DAY - self.span
+        if clean_gap is not None:
+            cross = clean_gap * DAY - self.span
             best = cross if best is None else min(best, cross)
         first = last = None
         previous_index, previous_last = None, None
@@ -324,7 +337,7 @@ class _CronEngine:
             last = day_last
         if first is None or last is None:
             return None
-        return _Summary(max_per_day, best, first, last, runs)
+        return (max_per_day, best, first, last, runs)
 
     # -- whole horizon ------------------------------------------------------------------------
     def _years_in(self, lo: int, hi: int) -> list[int]:
@@ -338,14 +351,14 @@ class _CronEngine:
             summary = self.year(year, lo, hi)
             if summary is None:
                 continue
-            max_per_day = max(max_per_day, summary.max_per_day)
-            runs += summary.runs
-            if summary.min_gap is not None:
-                best = summary.min_gap if best is None else min(best, summary.min_gap)
-            if previous_last is not None:
-                gap = summary.first - previous_last
+            busiest, gap, first, last, count = summary
+            max_per_day = max(max_per_day, busiest)
+            runs += count
+            if gap is not None:
                 best = gap if best is None else min(best, gap)
-            previous_last = summary.last
+            if previous_last is not None:
+                best = first - previous_last if best is None else min(best, first - previous_last)
+            previous_last = last
         return max_per_day, best, runs
 
     def next_runs(self, lo: int, hi: int, count: int) -> list[int]:
@@ -353,14 +366,18 @@ class _CronEngine:
         if count <= 0:
             return found
         times, table = self.times, self.table
+        # No wall time earlier than lo + (smallest offset around lo) can map to lo or later.
+        i0 = bisect_left(table.tau, lo - 2 * DAY)
+        i1 = bisect_right(table.tau, lo + 2 * DAY)
+        low_offset = min([table.offset_at(lo), *table.before[i0:i1], *table.after[i0:i1]])
         for year in self._years_in(lo, hi):
-            y0 = (datetime(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * DAY
-            days, _ = self.year_days(year)
+            y0 = _YEARS[year][0] * DAY
+            days = self.year_days(year)[0]
             for d in days[bisect_left(days, (lo - y0) // DAY - 2) :]:
                 wall = y0 + d * DAY
                 if wall - DAY >= hi:
                     return found
-                for t in times[bisect_left(times, lo - wall - DAY) :]:
+                for t in times[bisect_left(times, lo + low_offset - wall) :]:
                     utc = table.to_utc(wall + t)
                     if utc is None or utc < lo:
                         continue
@@ -376,49 +393,100 @@ def _rate_day_count(table: ZoneTable, day: int, first: int, last: int, step: int
     """Runs ``first + k*step <= last`` whose local calendar date is ``day``."""
     wall0, wall1 = day * DAY, (day + 1) * DAY
     total = 0
-    i0 = bisect_left(table.wall_before, wall0 - 2 * DAY)
-    i1 = bisect_right(table.wall_before, wall1 + 2 * DAY)
-    # Constant-offset segments of UTC time that can hold instants of this local date.
-    bounds = [first]
-    bounds += [t for t in table.tau[i0:i1] if first < t <= last]
-    bounds.append(last + 1)
+    i0 = bisect_left(table.tau, wall0 - 2 * DAY)
+    i1 = bisect_right(table.tau, wall1 + 2 * DAY)
+    # Instants of one local date lie within two days of its wall-clock span (|offset| < 1 day);
+    # cut that stretch of UTC time where the offset changes.
+    begin, stop = max(first, wall0 - 2 * DAY), min(last + 1, wall1 + 2 * DAY)
+    bounds = [begin, *(t for t in table.tau[i0:i1] if begin < t < stop), stop]
     for a, b in itertools.pairwise(bounds):
         offset = table.offset_at(a)
         lo = max(a, wall0 - offset)
         hi = min(b, wall1 - offset)
-        if hi <= lo:
-            continue
-        total += (hi - 1 - first) // step - (lo - 1 - first) // step
+        if hi > lo:
+            total += (hi - 1 - first) // step - (lo - 1 - first) // step
     return total
 
 
+def _first_multiple_in(a: int, m: int, lo: int, hi: int) -> int | None:
+    """Smallest ``x >= 0`` with ``lo <= (a * x) mod m <= hi`` (``0 <= lo <= hi < m``), or None.
+
+    The classic Euclid-like reduction: O(log m) instead of trying x = 0, 1, 2, ...
+    """
+    a %= m
+    if lo == 0:
+        return 0
+    if a == 0:
+        return None
+    x = -(-lo // a)
+    if a * x <= hi:
+        return x
+    y = _first_multiple_in(m % a, a, (a - hi % a) % a, (a - lo % a) % a)
+    if y is None:
+        return None
+    return -(-(lo + m * y) // a)
+
+
+def _best_regular_stretch(first: int, start: int, days: int, step: int) -> int:
+    """Most runs on any of ``days`` consecutive 24-hour days, the first starting at instant
+    ``start``. A day whose first run comes ``phase`` after its start holds
+    ``(DAY - 1 - phase) // step + 1`` runs, so the question is whether some day's phase is
+    small enough for the larger count; phases step by ``-DAY mod step`` from day to day."""
+    most = (DAY - 1) // step + 1
+    threshold = DAY - 1 - (most - 1) * step  # largest phase that still gives `most` runs
+    phase0 = (first - start) % step
+    # phase_j = (phase0 - j*DAY) mod step; want phase_j in [0, threshold]
+    lo = (-phase0) % step
+    hi = lo + threshold
+    a = (-DAY) % step
+    if hi < step:
+        hits = [_first_multiple_in(a, step, lo, hi)]
+    else:
+        hits = [
+            _first_multiple_in(a, step, lo, step - 1),
+            _first_multiple_in(a, step, 0, hi - step),
+        ]
+    found = [j for j in hits if j is not None and j < days]
+    return most if found else most - 1
+
+
 def _rate_max_per_day(table: ZoneTable, first: int, last: int, step: int) -> int:
-    """Busiest local calendar day of the runs ``first, first+step, ... <= last``."""
-    period = step // math.gcd(step, DAY)  # days after which the day/run phase repeats
+    """Busiest local calendar day of the runs ``first, first+step, ... <= last``.
+
+    Days touched by an offset change, and the first and last day, are counted one by one
+    (memoised by their shape). Between them the offset is constant and every day lasts 24 h, so
+    the best day of each stretch follows from modular arithmetic (``_best_regular_stretch``)."""
     d_first = (first + table.offset_at(first)) // DAY
     d_last = (last + table.offset_at(last)) // DAY
-    # Days touched by an offset change are evaluated one by one; between them the offset is
-    # constant, so only the first `period` days of each stretch can differ.
-    irregular: set[int] = set()
-    lo_i = bisect_left(table.tau, first - 2 * DAY)
-    hi_i = bisect_right(table.tau, last + 2 * DAY)
-    for i in range(lo_i, hi_i):
+    irregular = {d_first, d_last}
+    for i in range(
+        bisect_left(table.tau, first - 2 * DAY), bisect_right(table.tau, last + 2 * DAY)
+    ):
         for wall in (table.wall_before[i], table.tau[i] + table.after[i]):
-            irregular.update(range(wall // DAY - 1, wall // DAY + 2))
+            irregular.update((wall // DAY, (wall - 1) // DAY))
     marks = sorted(d for d in irregular if d_first <= d <= d_last)
-    best = 0
-    day = d_first
-    stretch = 0
-    while day <= d_last:
-        if day in irregular or day == d_last or stretch <= period + 1:
-            best = max(best, _rate_day_count(table, day, first, last, step))
-            stretch = 0 if day in irregular else stretch + 1
-            day += 1
-            continue
-        # The rest of a regular stretch repeats days already counted: jump to its end.
-        index = bisect_right(marks, day)
-        day = marks[index] if index < len(marks) else d_last
-        stretch = 0
+    best = max(
+        _rate_day_count(table, d_first, first, last, step),
+        _rate_day_count(table, d_last, first, last, step),
+    )
+    for a, b in itertools.pairwise(marks):
+        if b - a > 1:
+            start = table.to_utc((a + 1) * DAY)
+            if start is None:  # pragma: no cover - a regular day starts outside any gap
+                start = (a + 1) * DAY - table.offset_at((a + 1) * DAY)
+            best = max(best, _best_regular_stretch(first, start, b - a - 1, step))
+    # A day lengthened by `extra` seconds holds at most ceil((DAY + extra) / step) runs: only
+    # days that could beat the best so far are counted (clocks going back, mostly).
+    extra: dict[int, int] = {}
+    for i in range(
+        bisect_left(table.tau, first - 2 * DAY), bisect_right(table.tau, last + 2 * DAY)
+    ):
+        longer = max(0, table.before[i] - table.after[i])
+        for d in {table.wall_before[i] // DAY, (table.tau[i] + table.after[i]) // DAY}:
+            extra[d] = extra.get(d, 0) + longer
+    for d in marks:
+        if -(-(DAY + extra.get(d, 0)) // step) > best:
+            best = max(best, _rate_day_count(table, d, first, last, step))
     return best
 
 

@@ -327,3 +327,15 @@ def test_schedule_defaults_to_utc_and_keeps_the_expression():
 )
 def test_description_is_one_line_of_english(expression, zone, text):
     assert _analyze(expression, zone).description == text
+
+
+def test_rate_day_count_uses_the_offset_of_the_day_not_of_the_first_run():
+    # Found by the property test: the first run is in Lord Howe summer time (+11:00), the
+    # busiest day (five runs of 359 minutes, from 00:00) is after the switch to +10:30.
+    result = _analyze(
+        "rate(359 minutes)",
+        "Australia/Lord_Howe",
+        reference=_utc(2026, 3, 8, 15, 30),
+        end=_utc(2026, 4, 8, 13, 27),
+    )
+    assert result.max_runs_per_day == 5

@@ -288,3 +288,76 @@ def test_rate_analysis_matches_step_by_step_brute_force(case):
     max_per_day, min_interval = reference_metrics(zone, runs)
     assert result.max_runs_per_day == max_per_day, context
     assert result.min_interval_minutes == min_interval, context
+
+
+@st.composite
+def long_cron_case(draw):
+    """Few runs a day but windows of years, so whole years (and their caching) are exercised."""
+    minutes = draw(st.sets(st.integers(0, 59), min_size=1, max_size=2))
+    hours = draw(st.sets(st.integers(0, 23), min_size=1, max_size=2))
+    dom, dow, day_ok = draw(day_rule())
+    month = draw(numeric_field(1, 12, NAMES_MON))
+    year_text, years = draw(
+        st.sampled_from(
+            [
+                ("2026-2029", set(range(2026, 2030))),
+                ("2025,2027,2031", {2025, 2027, 2031}),
+                ("2027-2033/2", {2027, 2029, 2031, 2033}),
+                ("2096-2101", set(range(2096, 2102))),
+                ("2030", {2030}),
+            ]
+        )
+    )
+    text = (
+        f"cron({','.join(map(str, sorted(minutes)))} {','.join(map(str, sorted(hours)))} "
+        f"{dom} {month.text} {dow} {year_text})"
+    )
+    zone = draw(st.sampled_from(ZONES))
+    first_year = min(years)
+    reference = datetime(first_year, 1, 1, tzinfo=UTC) + timedelta(
+        minutes=draw(st.integers(-400 * 1440, 500 * 1440))
+    )
+    end = None
+    if draw(st.booleans()):
+        end = reference + timedelta(days=draw(st.integers(1, 5 * 366)))
+    times = sorted((h, m) for h in hours for m in minutes)
+
+    def day_ok_all(y, m, d):
+        return y in years and m in month.values and day_ok(y, m, d)
+
+    return text, zone, reference, end, times, day_ok_all, max(years)
+
+
+def day_by_day(zone, lo, hi, times, day_ok, *, last_year):
+    """Independent reference for long windows: each matching local day, each wall time, kept if
+    it exists (round trip through zoneinfo) at its first occurrence and lies in [lo, hi)."""
+    tz = ZoneInfo(zone)
+    runs = []
+    day = (lo - timedelta(days=2)).date()
+    stop = min((hi + timedelta(days=2)).date(), datetime(last_year, 12, 31).date())
+    while day <= stop:
+        if day_ok(day.year, day.month, day.day):
+            for hour, minute in times:
+                naive = datetime(day.year, day.month, day.day, hour, minute)
+                instant = naive.replace(tzinfo=tz).astimezone(UTC)
+                if instant.astimezone(tz).replace(tzinfo=None) != naive:
+                    continue  # skipped by a spring-forward jump
+                if lo <= instant < hi:
+                    runs.append(instant)
+        day += timedelta(days=1)
+    return runs
+
+
+@SETTINGS
+@given(long_cron_case())
+def test_cron_analysis_over_whole_years_matches_day_by_day_reference(case):
+    text, zone, reference, end, times, day_ok, last_year = case
+    result = analyze(parse_schedule(text, zone), reference=reference, count=6, end=end)
+    hi = end or datetime(2200, 1, 2, tzinfo=UTC)
+    runs = day_by_day(zone, reference, hi, times, day_ok, last_year=last_year)
+    context = f"{text} in {zone} from {reference.isoformat()} to {end}"
+    assert list(result.next_runs) == runs[:6], context
+    max_per_day, min_interval = reference_metrics(zone, runs)
+    assert result.max_runs_per_day == max_per_day, context
+    assert result.min_interval_minutes == min_interval, context
+    assert result.never_fires == (not runs), context
