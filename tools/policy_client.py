@@ -374,7 +374,7 @@ class PolicyClient:
             self._threads.append(t)
         if not got_line.wait(self.start_timeout):
             raise PolicyClientError(
-                f"policy pack {self.pack_dir} printed no port within {self.start_timeout:.0f}s"
+                f"policy pack {self.pack_dir} printed no port within {self.start_timeout:g}s"
                 + self._tail()
             )
         if not first or not first[0].strip().isdigit():
@@ -430,7 +430,7 @@ class PolicyClient:
         except grpc.RpcError as e:
             code = e.code() if hasattr(e, "code") else None
             if code == grpc.StatusCode.DEADLINE_EXCEEDED:
-                msg = f"{what}: the policy pack did not answer within {self.call_timeout:.0f}s"
+                msg = f"{what}: the policy pack did not answer within {self.call_timeout:g}s"
             elif self._proc is not None and self._proc.poll() is not None:
                 msg = f"{what}: the policy pack exited with code {self._proc.returncode}"
             else:

@@ -257,19 +257,30 @@ def test_slow_policy_hits_the_call_timeout_with_a_clear_error(client: PolicyClie
         client.call_timeout = 10
 
 
-def test_pack_that_fails_to_import_reports_its_traceback(tmp_path: Path) -> None:
-    broken = _pack(tmp_path / "broken", "import no_such_module_here\n")
-    client = PolicyClient(broken, start_timeout=20)
-    with pytest.raises(PolicyClientError, match="failed to start") as e:
+def _fake_python(tmp_path: Path, script: str) -> str:
+    """A stand-in interpreter, so failure paths need no real Python start-up."""
+    path = tmp_path / "python"
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_pack_that_fails_to_start_reports_its_stderr(tmp_path: Path, pack_dir: Path) -> None:
+    python = _fake_python(
+        tmp_path, 'echo "ModuleNotFoundError: No module named no_such_module_here" >&2\nexit 1\n'
+    )
+    client = PolicyClient(pack_dir, python=python, start_timeout=20)
+    with pytest.raises(PolicyClientError, match=r"failed to start \(exit code 1") as e:
         client.start()
     assert "no_such_module_here" in str(e.value)
     assert not client.running
 
 
-def test_pack_that_prints_no_port_times_out_and_is_killed(tmp_path: Path) -> None:
-    silent = _pack(tmp_path / "silent", "import time\ntime.sleep(60)\n")
-    client = PolicyClient(silent, start_timeout=1)
-    with pytest.raises(PolicyClientError, match="printed no port within 1s"):
+def test_pack_that_prints_no_port_times_out_and_is_killed(tmp_path: Path, pack_dir: Path) -> None:
+    client = PolicyClient(
+        pack_dir, python=_fake_python(tmp_path, "exec sleep 30\n"), start_timeout=0.5
+    )
+    with pytest.raises(PolicyClientError, match=r"printed no port within 0\.5s"):
         client.start()
     assert not client.running
 
@@ -305,10 +316,29 @@ def test_provider_reference_is_split_into_urn_type_and_name() -> None:
 
 
 def test_cli_prints_violations_and_exits_1_on_mandatory(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    client: PolicyClient,
 ) -> None:
-    pack = _pack(tmp_path / "pack", PACK)
-    (pack / "config").mkdir()
+    import tools.policy_client as pc
+
+    seen = {}
+
+    class Shared:  # the already running fixture pack, as the CLI would start it
+        def __init__(self, pack: Path, config: Path) -> None:
+            seen.update(pack=pack, config=config)
+
+        def __enter__(self) -> PolicyClient:
+            client.configure(seen["config"])
+            return client
+
+        def __exit__(self, *exc: object) -> None:
+            client.configure({})
+
+    monkeypatch.setattr(pc, "PolicyClient", Shared)
+    pack = tmp_path / "pack"
+    (pack / "config").mkdir(parents=True)
     (pack / "config" / "x.json").write_text('{"no-public": "mandatory"}')
     resources = tmp_path / "r.json"
     resources.write_text(
@@ -318,7 +348,9 @@ def test_cli_prints_violations_and_exits_1_on_mandatory(
     out = capsys.readouterr().out
     assert "[mandatory] no-public urn:x::a" in out
     assert "1 mandatory, 0 advisory" in out
+    assert seen["config"] == pack / "config" / "x.json"
     assert _main(["x", str(tmp_path / "missing.json"), "--pack", str(pack)]) == 2
+    assert "error:" in capsys.readouterr().err
 
 
 def test_violation_mandatory_covers_remediate() -> None:
