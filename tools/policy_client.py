@@ -37,6 +37,7 @@ Facts this relies on (read from pulumi/pulumi and pulumi/pulumi-policy):
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -329,6 +330,9 @@ class PolicyClient:
             stderr=subprocess.PIPE,
             start_new_session=True,  # a Ctrl-C in the terminal must not kill it mid-call
         )
+        # Outside its own process group the pack no longer dies with the terminal: make sure it
+        # dies with us whatever way the caller exits (exception, Ctrl-C, forgotten close()).
+        atexit.register(self.close)
         try:
             port = self._read_port()
             self._channel = grpc.insecure_channel(
@@ -405,6 +409,7 @@ class PolicyClient:
         self._stub = None
         if proc is None:
             return
+        atexit.unregister(self.close)
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 proc.send_signal(signal.SIGINT)
