@@ -57,7 +57,7 @@ bench-schedule: $(SYNCED)
 	$(PY) -m tools.bench_schedule
 
 bench-plan: $(SYNCED)
-	$(PY) tools/bench_plan.py
+	$(PY) -m tools.bench_plan
 
 plan: $(SYNCED) ## Offline plan of every stack (STACK=prod for one, AT=2026-01-01T00:00:00Z to pin time)
 	$(PY) -m tools.plan --out "$(OUT)" $(if $(STACK),--stack "$(STACK)") $(if $(AT),--at "$(AT)")

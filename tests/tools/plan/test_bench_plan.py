@@ -1,0 +1,86 @@
+"""The plan benchmark's pieces (the benchmark itself runs in `make bench-plan`, not here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import yaml
+
+from tools import bench_plan
+
+
+def test_synthetic_stack_has_n_pipelines_with_unique_names_and_times(tmp_path):
+    stack_dir = bench_plan.synthetic_stack(tmp_path, 61)
+    config = yaml.safe_load((stack_dir / "Pulumi.bench.yaml").read_text())
+    pipelines = config["config"]["mlsched:pipelines"]
+    assert len(pipelines) == 61
+    assert len({p["name"] for p in pipelines}) == 61
+    assert pipelines[60]["schedule"] == "cron(0 1 * * ? *)"
+    assert (stack_dir / "__main__.py").is_file()
+    assert (tmp_path / "pipelines").is_dir(), "definitions sit where ../../pipelines points"
+
+
+def test_synthetic_stack_passes_the_modules_validation(tmp_path):
+    from datetime import UTC, datetime
+
+    from modules.config import load_stack_config
+
+    stack_dir = bench_plan.synthetic_stack(tmp_path, 3)
+    config = yaml.safe_load((stack_dir / "Pulumi.bench.yaml").read_text())["config"]
+    stack = load_stack_config(
+        config["mlsched:pipelines"],
+        stack="bench",
+        base_dir=stack_dir,
+        reference=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert [p.name for p in stack.pipelines] == ["bench-00000", "bench-00001", "bench-00002"]
+
+
+def test_wall_is_the_median_of_fresh_processes():
+    assert bench_plan.wall([sys.executable, "-c", "pass"], 3) > 0
+
+
+def test_child_mode_prints_one_json_line(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(bench_plan, "measure", lambda root, n, config: {"pipelines": n})
+    assert bench_plan.main(["--measure", "7", "--root", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"pipelines": 7}
+
+
+def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
+    walls = iter([2.0, 5.0])
+    monkeypatch.setattr(bench_plan, "wall", lambda argv, repeat: next(walls))
+
+    def fake_run(argv, **kwargs):
+        n = int(argv[argv.index("--measure") + 1])
+        row = {
+            "pipelines": n,
+            "resources": 15 * n,
+            "register_s": 0.02 * n,
+            "schedules_s": 0.001 * n,
+            "pack_start_s": 1.0,
+            "policy_s": 0.005 * n,
+            "render_s": 0.001 * n,
+            "peak_mib": 100 + n,
+            "pack_peak_mib": 90,
+        }
+        return SimpleNamespace(stdout=json.dumps(row) + "\n")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    assert bench_plan.main(["--sizes", "10,100", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "make plan, all stacks: 5.00 s = 2.5x the floor (goal: <= 3x)" in out
+    assert "growth 10 -> 100 pipelines (x10): register x10, policy x10" in out
+    assert "0.25" in out, "policy/registration ratio"
+
+
+def test_bytecode_note_names_the_cache_prefix(monkeypatch):
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", "/tmp/pyc")
+    assert "/tmp/pyc" in bench_plan._bytecode_note()
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert "PYTHONDONTWRITEBYTECODE" in bench_plan._bytecode_note()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    assert "next to the sources" in bench_plan._bytecode_note()
