@@ -193,7 +193,7 @@ class _CronEngine:
             offset += length
         gaps = tuple([b - a for a, b in itertools.pairwise(days)])
         smallest = min(gaps) if gaps else None
-        argmins = tuple(j for j, g in enumerate(gaps) if g == smallest)
+        argmins = tuple([j for j, g in enumerate(gaps) if g == smallest])
         result = (tuple(days), gaps, smallest, argmins)
         self._year_days[key] = result
         return result
@@ -453,40 +453,65 @@ def _best_regular_stretch(first: int, start: int, days: int, step: int) -> int:
 def _rate_max_per_day(table: ZoneTable, first: int, last: int, step: int) -> int:
     """Busiest local calendar day of the runs ``first, first+step, ... <= last``.
 
-    Days touched by an offset change, and the first and last day, are counted one by one
-    (memoised by their shape). Between them the offset is constant and every day lasts 24 h, so
-    the best day of each stretch follows from modular arithmetic (``_best_regular_stretch``)."""
+    The first and last (clipped) days are counted one by one. Between offset changes every day
+    lasts 24 h, so the best day of such a stretch follows from modular arithmetic
+    (``_best_regular_stretch``). Days touched by an offset change are counted one by one,
+    memoised by their shape, and only while they could still beat the best so far: a day
+    lengthened by ``extra`` seconds holds at most ``ceil((24 h + extra) / step)`` runs.
+    """
     d_first = (first + table.offset_at(first)) // DAY
     d_last = (last + table.offset_at(last)) // DAY
-    irregular = {d_first, d_last}
-    for i in range(
-        bisect_left(table.tau, first - 2 * DAY), bisect_right(table.tau, last + 2 * DAY)
-    ):
-        for wall in (table.wall_before[i], table.tau[i] + table.after[i]):
-            irregular.update((wall // DAY, (wall - 1) // DAY))
-    marks = sorted(d for d in irregular if d_first <= d <= d_last)
+    irregular: set[int] = set()
+    extra: dict[int, int] = {}
+    i0, i1 = bisect_left(table.tau, first - 2 * DAY), bisect_right(table.tau, last + 2 * DAY)
+    for i in range(i0, i1):
+        wall_before, wall_after = table.wall_before[i], table.tau[i] + table.after[i]
+        irregular.update(
+            (
+                wall_before // DAY,
+                (wall_before - 1) // DAY,
+                wall_after // DAY,
+                (wall_after - 1) // DAY,
+            )
+        )
+        longer = max(0, table.before[i] - table.after[i])
+        for d in {wall_before // DAY, wall_after // DAY}:
+            extra[d] = extra.get(d, 0) + longer
+    marks = sorted({d_first, d_last} | {d for d in irregular if d_first < d < d_last})
+    ceiling = -(-(DAY + max(extra.values(), default=0)) // step)
     best = max(
         _rate_day_count(table, d_first, first, last, step),
         _rate_day_count(table, d_last, first, last, step),
     )
+    stretches: dict[tuple[int, int], int] = {}
     for a, b in itertools.pairwise(marks):
+        if best >= ceiling:
+            return best
         if b - a > 1:
             start = table.to_utc((a + 1) * DAY)
             if start is None:  # pragma: no cover - a regular day starts outside any gap
                 start = (a + 1) * DAY - table.offset_at((a + 1) * DAY)
-            best = max(best, _best_regular_stretch(first, start, b - a - 1, step))
-    # A day lengthened by `extra` seconds holds at most ceil((DAY + extra) / step) runs: only
-    # days that could beat the best so far are counted (clocks going back, mostly).
-    extra: dict[int, int] = {}
-    for i in range(
-        bisect_left(table.tau, first - 2 * DAY), bisect_right(table.tau, last + 2 * DAY)
-    ):
-        longer = max(0, table.before[i] - table.after[i])
-        for d in {table.wall_before[i] // DAY, (table.tau[i] + table.after[i]) // DAY}:
-            extra[d] = extra.get(d, 0) + longer
-    for d in marks:
-        if -(-(DAY + extra.get(d, 0)) // step) > best:
-            best = max(best, _rate_day_count(table, d, first, last, step))
+            key = ((first - start) % step, min(b - a - 1, step))
+            if key not in stretches:
+                stretches[key] = _best_regular_stretch(first, start, b - a - 1, step)
+            best = max(best, stretches[key])
+    seen: dict[tuple, int] = {}
+    for d in marks[1:-1]:
+        if best >= ceiling:
+            break
+        if -(-(DAY + extra.get(d, 0)) // step) <= best:
+            continue
+        wall0 = d * DAY
+        i0 = bisect_left(table.tau, wall0 - 2 * DAY)
+        i1 = bisect_right(table.tau, wall0 + 3 * DAY)
+        # Same phase and same transitions relative to midnight: same count (interior days).
+        shape = (
+            (first - wall0) % step,
+            tuple((table.tau[i] - wall0, table.before[i], table.after[i]) for i in range(i0, i1)),
+        )
+        if shape not in seen:
+            seen[shape] = _rate_day_count(table, d, first, last, step)
+        best = max(best, seen[shape])
     return best
 
 
