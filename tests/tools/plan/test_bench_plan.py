@@ -50,8 +50,10 @@ def test_child_mode_prints_one_json_line(monkeypatch, capsys, tmp_path):
 
 
 def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
-    walls = iter([2.0, 5.0])
-    monkeypatch.setattr(bench_plan, "wall", lambda argv, repeat: next(walls))
+    walls = iter([2.0, 5.0, 0, 0, 1.0, 2.0])
+    monkeypatch.setattr(bench_plan, "wall", lambda argv, repeat, env=None: next(walls))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
 
     def fake_run(argv, **kwargs):
         n = int(argv[argv.index("--measure") + 1])
@@ -71,7 +73,10 @@ def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
     monkeypatch.setattr(subprocess, "run", fake_run)
     assert bench_plan.main(["--sizes", "10,100", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
-    assert "make plan, all stacks: 5.00 s = 2.5x the floor (goal: <= 3x)" in out
+    assert "make plan, all stacks 5.00 s = 2.5x the floor (goal: <= 3x" in out
+    assert (
+        "with bytecode cached: floor (import pulumi, pulumi_aws, pulumi_aws_native) 1.00 s" in out
+    )
     assert "growth 10 -> 100 pipelines (x10): register x10, policy x10" in out
     assert "0.25" in out, "policy/registration ratio"
 
@@ -84,3 +89,10 @@ def test_bytecode_note_names_the_cache_prefix(monkeypatch):
     assert "PYTHONDONTWRITEBYTECODE" in bench_plan._bytecode_note()
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     assert "next to the sources" in bench_plan._bytecode_note()
+
+
+def test_cached_bytecode_env_writes_to_the_prefix(monkeypatch):
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = bench_plan.cached_bytecode_env("/tmp/x")
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPYCACHEPREFIX"] == "/tmp/x"
