@@ -35,7 +35,20 @@ def _tree_lines(nodes: tuple[TreeNode, ...], depth: int = 0) -> list[str]:
     return lines
 
 
-def render_stack(plan: StackPlan) -> str:
+# GitHub rejects an issue or pull-request comment longer than 65,536 characters.
+COMMENT_LIMIT = 65_536
+
+
+def render_stack(plan: StackPlan, *, limit: int | None = COMMENT_LIMIT) -> str:
+    """The stack's report; above `limit` characters the folded details (next runs, resource
+    tree) are left out, with a note, so the verdicts and the schedule table still fit."""
+    full = _render_stack(plan, details=True)
+    if limit is None or len(full) <= limit:
+        return full
+    return _render_stack(plan, details=False)
+
+
+def _render_stack(plan: StackPlan, *, details: bool) -> str:
     mark = "✅" if plan.ok else "❌"
     out = [
         f"## {mark} Offline plan of `{plan.stack}`: {plan.verdict_summary}",
@@ -75,7 +88,11 @@ def render_stack(plan: StackPlan) -> str:
                 f"| {cell(s.description)} | {s.max_runs_per_day} "
                 f"| {format_interval(s.min_interval_minutes)} | {nxt} |"
             )
-        out += ["", "<details><summary>Next 5 runs of each schedule</summary>", ""]
+        out.append("")
+    else:
+        out += ["No schedules.", ""]
+    if plan.schedules and details:
+        out += ["<details><summary>Next 5 runs of each schedule</summary>", ""]
         for s in plan.schedules:
             out += [f"**{cell(s.pipeline)}** {code(s.expression)} ({cell(s.timezone)})", ""]
             if not s.next_runs:
@@ -89,9 +106,15 @@ def render_stack(plan: StackPlan) -> str:
                 )
             out.append("")
         out += ["</details>", ""]
-    else:
-        out += ["No schedules.", ""]
 
+    if not details:
+        out += [
+            f"*Next runs and the {len(plan.resources)} resources are left out to fit a "
+            f"pull-request comment; `{plan.stack}.json` has them all.*",
+            "",
+        ]
+        out += _footer(plan)
+        return "\n".join(out)
     out += [f"<details><summary>Resources ({len(plan.resources)})</summary>", ""]
     out += ["| type | count |", "| --- | ---: |"]
     out += [f"| {code(t)} | {n} |" for t, n in plan.resource_counts]

@@ -94,3 +94,14 @@ def test_render_joins_every_stack(ok_plan, error_plan):
     text = render_markdown.render((ok_plan, error_plan))
     assert "Offline plan of `prod`" in text
     assert "Offline plan of `staging`" in text
+
+
+def test_report_above_the_comment_limit_leaves_out_details_but_keeps_verdicts(failing_plan):
+    full = render_markdown.render_stack(failing_plan, limit=None)
+    short = render_markdown.render_stack(failing_plan, limit=len(full) - 1)
+    assert "<details>" not in short
+    assert "schedule-min-interval" in short
+    assert "| `churn-training` | scheduler |" in short
+    assert "`prod.json` has them all" in short
+    assert "no diff against deployed state" in short
+    assert render_markdown.render_stack(failing_plan, limit=len(full)) == full
