@@ -148,11 +148,15 @@ def _parse_set(field: str, raw: str) -> tuple[int, ...]:
             start = _number(field, raw, first)
             end = _number(field, raw, last) if last else (hi if step else start)
         if start > end:
+            top, bottom = str(hi), str(lo)
+            if not first.isdigit():  # keep the user's notation: FRI-SAT,SUN-MON
+                names = MONTH_NAMES if field == "month" else DAY_NAMES
+                top, bottom = names[-1], names[0]
             raise _err(
                 field,
                 raw,
                 f"has the range {first}-{last} that runs backwards; wrap-around ranges are not "
-                f"supported, split it into {first}-{hi},{lo}-{last}",
+                f"supported, split it into {first}-{top},{bottom}-{last}",
             )
         increment = 1
         if step is not None:

@@ -168,3 +168,8 @@ def test_unknown_expression_form_lists_the_three_forms(expression):
 def test_non_string_expression_is_rejected():
     with pytest.raises(ScheduleError, match="must be a string"):
         parse_schedule(5)  # type: ignore[arg-type]
+
+
+def test_wrap_around_weekday_range_suggests_a_split_in_names():
+    error = _error("cron(0 9 ? * FRI-MON *)")
+    assert "split it into FRI-SAT,SUN-MON" in str(error), str(error)
