@@ -111,10 +111,13 @@ def _parse(expression: str, timezone: str | None) -> Schedule:
 
 @functools.lru_cache(maxsize=512)
 def _analyze(
-    schedule: Schedule, reference: datetime, start: datetime | None, end: datetime | None
+    schedule: Schedule,
+    reference: datetime,
+    start: datetime | None,
+    end: datetime | None,
+    count: int = 48,
 ) -> ScheduleAnalysis:
-    # 48 next runs cover two days of an hourly schedule: enough to see which hours a cron names.
-    return analyze(schedule, reference=reference, count=48, start=start, end=end)
+    return analyze(schedule, reference=reference, count=count, start=start, end=end)
 
 
 def _known_schedule(spec: ScheduleSpec) -> Schedule | None:
@@ -291,6 +294,12 @@ def validate_time_zone(args: ResourceValidationArgs, report: ReportViolation) ->
         return
     if analysis is None or analysis.schedule.kind != "cron" or not analysis.next_runs:
         return
+    # Which hours of the day it fires in needs a full day of runs (at most 1440 a day).
+    day = min(analysis.max_runs_per_day + 1, 1441)
+    if day > len(analysis.next_runs):
+        reference = settings.reference_time(config)
+        spec_start, spec_end = _instant(spec.start), _instant(spec.end)
+        analysis = _analyze(analysis.schedule, reference, spec_start, spec_end, day)
     hours = sorted({run.hour for run in analysis.next_runs})
     if len(hours) == 24:
         return  # fires in every hour of the day: no wall-clock hour is named

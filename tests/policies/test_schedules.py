@@ -172,6 +172,17 @@ def test_cron_firing_every_hour_names_no_hour(run) -> None:
     assert run(schedules.TIME_ZONE, SCHEDULER, scheduler("cron(0 * * * ? *)"), PINNED) == []
 
 
+def test_cron_firing_every_five_minutes_all_day_names_no_hour(run) -> None:
+    assert run(schedules.TIME_ZONE, SCHEDULER, scheduler("cron(0/5 * * * ? *)"), PINNED) == []
+
+
+def test_frequent_cron_within_office_hours_names_its_hours(run) -> None:
+    (message,) = run(
+        schedules.TIME_ZONE, SCHEDULER, scheduler("cron(0/5 8-17 ? * MON-FRI *)"), PINNED
+    )
+    assert "(08, 09, 10, 11, 12, 13 ...)" in message
+
+
 def test_rate_and_rules_need_no_time_zone(run) -> None:
     assert run(schedules.TIME_ZONE, SCHEDULER, scheduler("rate(1 day)"), PINNED) == []
     rule = {"scheduleExpression": "cron(0 8 * * ? *)"}
