@@ -29,8 +29,7 @@ Facts this relies on (read from pulumi/pulumi and pulumi/pulumi-policy):
 - The Python policy SDK never dials the engine address it is given: `pulumi.policy.__main__`
   only configures the runtime from environment variables, so no Engine service is needed and the
   address passed is a placeholder.
-- The pack answers `Handshake` with UNIMPLEMENTED, which the engine treats as an old plugin; we
-  skip it.
+- The pack answers `Handshake` with UNIMPLEMENTED, which the engine treats as an old plugin.
 - A policy that touches an unknown preview value makes the SDK emit an *advisory* diagnostic
   "can't run policy ... during preview" instead of the policy's own verdict.
 """
@@ -340,6 +339,7 @@ class PolicyClient:
             )
             grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
             self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+            self._handshake()
             self._configure_stack()
             self._load_info()
             if self._initial_config is not None:
@@ -443,6 +443,21 @@ class PolicyClient:
                 msg = f"{what}: the policy pack failed ({code}: {detail})"
             raise PolicyClientError(msg + self._tail()) from None
 
+    def _handshake(self) -> None:
+        # The engine's first call; packs built on pulumi-policy answer UNIMPLEMENTED, which the
+        # engine (and we) take as "an older plugin" and carry on.
+        request = analyzer_pb2.AnalyzerHandshakeRequest(
+            engine_address=_ENGINE_ADDRESS,
+            root_directory=str(self.pack_dir),
+            program_directory=str(self.pack_dir),
+        )
+        assert self._stub is not None
+        try:
+            self._stub.Handshake(request, timeout=self.call_timeout)
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.UNIMPLEMENTED:  # type: ignore[attr-defined]
+                raise PolicyClientError(f"Handshake: the policy pack failed ({e})") from None
+
     def _configure_stack(self) -> None:
         self._call(
             "ConfigureStack",
@@ -540,12 +555,12 @@ class PolicyClient:
         return self._violations(self._call("AnalyzeStack", request, "AnalyzeStack"), "")
 
     def check(self, resources: Iterable[Any]) -> PolicyReport:
-        """Analyze every custom resource, then AnalyzeStack over all of them."""
+        """Analyze every resource (components too, as the step generator does), then
+        AnalyzeStack over all of them."""
         resources = list(resources)
         found: list[Violation] = []
         for res in resources:
-            if getattr(res, "custom", True):
-                found.extend(self.analyze(res))
+            found.extend(self.analyze(res))
         found.extend(self.analyze_stack(resources))
         return PolicyReport(tuple(found))
 

@@ -166,7 +166,7 @@ def test_analyze_stack_sends_outputs_and_property_dependencies(client: PolicyCli
     assert v.urn == b.urn
 
 
-def test_check_runs_analyze_per_custom_resource_then_analyze_stack(client: PolicyClient) -> None:
+def test_check_runs_analyze_per_resource_then_analyze_stack(client: PolicyClient) -> None:
     client.configure({"no-public": "mandatory"})
     component = Resource(
         urn="urn:pulumi:test::mlsched::fix:index:Box::c",
@@ -177,7 +177,7 @@ def test_check_runs_analyze_per_custom_resource_then_analyze_stack(client: Polic
     )
     report = client.check([_res("p", public=True), component])
     assert isinstance(report, PolicyReport)
-    assert [v.urn.rsplit("::", 1)[-1] for v in report.mandatory] == ["p"]
+    assert [v.urn.rsplit("::", 1)[-1] for v in report.mandatory] == ["p", "c"]
     assert not report.passed
     assert report.advisory == ()
 
@@ -356,3 +356,23 @@ def test_cli_prints_violations_and_exits_1_on_mandatory(
 def test_violation_mandatory_covers_remediate() -> None:
     v = Violation("p", "remediate", "m", "u", "d")
     assert v.mandatory
+
+
+def test_handshake_failure_other_than_unimplemented_is_an_error(client: PolicyClient) -> None:
+    import grpc
+
+    class Refused(grpc.RpcError):
+        def code(self) -> grpc.StatusCode:
+            return grpc.StatusCode.INTERNAL
+
+    class Stub:
+        def Handshake(self, request, timeout):
+            assert request.program_directory == str(client.pack_dir)
+            raise Refused()
+
+    real, client._stub = client._stub, Stub()  # type: ignore[assignment]
+    try:
+        with pytest.raises(PolicyClientError, match="Handshake: the policy pack failed"):
+            client._handshake()
+    finally:
+        client._stub = real
