@@ -32,3 +32,15 @@ def test_every_policy_has_a_kebab_case_name_and_a_one_line_description() -> None
     for policy in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES):
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", policy.name), policy.name
         assert "\n" not in policy.description, policy.name
+
+
+def test_pulumipolicy_yaml_runs_the_pack_in_the_repository_uv_environment() -> None:
+    import yaml
+
+    spec = yaml.safe_load((MAIN.parent / "PulumiPolicy.yaml").read_text())
+    assert spec["runtime"] == {"name": "python", "options": {"toolchain": "uv"}}, spec
+    assert re.fullmatch(r"\d+\.\d+\.\d+", spec["version"]), "PulumiPolicy.yaml version"
+    # The uv toolchain searches up from the pack for uv.lock and uses the .venv beside it.
+    assert (MAIN.parents[1] / "uv.lock").is_file()
+    assert not (MAIN.parent / "uv.lock").exists()
+    assert not (MAIN.parent / "pyproject.toml").exists()
