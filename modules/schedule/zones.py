@@ -93,7 +93,9 @@ def zone_table(name: str) -> ZoneTable:
     zone = _pyzoneinfo.ZoneInfo.no_cache(name)
     events: list[tuple[int, int]] = []  # (instant, offset from then on)
     before = zone._tti_before or (zone._ttinfos[0] if zone._ttinfos else zone._tz_after)
-    current = int(before.utcoff.total_seconds()) if hasattr(before, "utcoff") else 0
+    if not hasattr(before, "utcoff"):  # a zone described only by a POSIX TZ rule
+        before = before.std
+    current = int(before.utcoff.total_seconds())
     initial = current
     for instant, info in zip(zone._trans_utc, zone._ttinfos, strict=True):
         events.append((instant, int(info.utcoff.total_seconds())))
