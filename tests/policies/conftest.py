@@ -90,7 +90,7 @@ def stack() -> Stack:
     return Stack()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run() -> Callable[..., list[str]]:
     """run(policy, type, props, config=None) -> the violation messages of one resource policy."""
     return run_resource
