@@ -213,6 +213,15 @@ class _CronEngine:
                     if wall < point < end:
                         points.append(point)
             points.sort()
+        if len(points) == 2 and lo <= wall - DAY and hi >= end + DAY:
+            # A regular day wholly inside the window: one offset, every time of day.
+            offset = wall - table.to_utc(wall)  # type: ignore[operator]
+            return (
+                len(times),
+                wall + times[0] - offset,
+                wall + times[-1] - offset,
+                self.min_gap_in_day,
+            )
         count, first, last, best = 0, 0, 0, None
         for a, b in itertools.pairwise(points):
             utc = table.to_utc(a)
@@ -288,14 +297,17 @@ class _CronEngine:
         days, gaps, smallest, argmins = self.year_days(year)
         special: set[int] = set()
         if clipped:
-            days = tuple(d for d in days if y0 + (d + 2) * DAY > lo and y0 + (d - 1) * DAY < hi)
-            gaps = tuple([b - a for a, b in itertools.pairwise(days)])
+            # Keep days whose runs can fall in [lo, hi) (|offset| < 1 day); those within two days
+            # of lo or hi are evaluated exactly, the others lie wholly inside the window.
+            k0 = bisect_left(days, (lo - y0) // DAY - 1)
+            k1 = bisect_right(days, -((y0 - hi) // DAY))
+            days, gaps = days[k0:k1], gaps[k0 : max(k0, k1 - 1)]
             smallest = min(gaps) if gaps else None
             argmins = [j for j, g in enumerate(gaps) if g == smallest]
-            for index, d in enumerate(days):
-                wall = y0 + d * DAY
-                if not (wall - DAY >= lo and wall + 2 * DAY <= hi):
-                    special.add(index)
+            head = bisect_left(days, -((y0 - lo - DAY) // DAY))
+            tail = bisect_left(days, (hi - y0 - 2 * DAY) // DAY + 1)
+            special.update(range(head))
+            special.update(range(tail, len(days)))
         count = len(days)
         if not count:
             return None
