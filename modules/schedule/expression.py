@@ -38,7 +38,21 @@ class Schedule:
     expression: str
     kind: Literal["cron", "rate", "at"]
     timezone: str  # "UTC" if none was given
-    spec: CronSpec | RateSpec | AtSpec = field(compare=False, repr=False)
+    spec: CronSpec | RateSpec | AtSpec | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Built by hand (e.g. Schedule("rate(1 hour)", "rate", "UTC")): validate and parse here so
+        # every Schedule carries its parsed form; parse_schedule passes it in.
+        if self.spec is None:
+            parsed = parse_schedule(self.expression, self.timezone)
+            if parsed.kind != self.kind:
+                raise ScheduleError(
+                    f"schedule kind '{self.kind}' does not match expression '{self.expression}' "
+                    f"(it is a {parsed.kind} expression)",
+                    field="kind",
+                    value=self.kind,
+                )
+            object.__setattr__(self, "spec", parsed.spec)
 
     @property
     def pins_hours(self) -> bool:

@@ -339,3 +339,15 @@ def test_rate_day_count_uses_the_offset_of_the_day_not_of_the_first_run():
         end=_utc(2026, 4, 8, 13, 27),
     )
     assert result.max_runs_per_day == 5
+
+
+def test_schedule_built_by_hand_is_parsed_and_validated():
+    from modules.schedule import Schedule
+
+    built = Schedule("rate(1 hour)", "rate", "Europe/Berlin")
+    assert built == parse_schedule("rate(1 hour)", "Europe/Berlin")
+    assert analyze(built, reference=REF).min_interval_minutes == 60
+    with pytest.raises(ScheduleError, match="does not match"):
+        Schedule("rate(1 hour)", "cron", "UTC")
+    with pytest.raises(ScheduleError, match="day-of-week '0'"):
+        Schedule("cron(0 12 ? * 0 *)", "cron", "UTC")
