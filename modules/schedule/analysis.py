@@ -13,9 +13,10 @@ Horizon. Every figure is exact over the whole future the schedule can have, not 
   between the two runs). A year-limited or leap-day expression is therefore handled like any
   other: its years are simply the ones listed.
 * rate: runs are ``anchor + k * rate`` in real (UTC) time, anchored at ``start`` if given, else at
-  ``reference``. The shortest interval is the rate itself. Runs per local day repeat with a period
-  of ``rate / gcd(rate, 24 h)`` days between offset transitions, so each stretch between
-  transitions is scanned for at most one period; the horizon ends with 2199 like cron.
+  ``reference``. The shortest interval is the rate itself. Between offset transitions every local
+  day lasts 24 h and its run count depends only on its phase, so the busiest day of a stretch is
+  found with modular arithmetic (phases repeat every ``rate / gcd(rate, 24 h)`` days); days
+  touched by a transition are counted one by one. The horizon ends with 2199 like cron.
 * at: one run.
 """
 
