@@ -172,7 +172,11 @@ class _Graph:
     def role_of(self, d: Delivery) -> list[Node]:
         if isinstance(d.role_arn, str):
             return [r for r in self.roles if r.props.get("arn") == d.role_arn]
-        return [r for r in self.roles if r.urn in d.role_deps]
+        roles = [r for r in self.roles if r.urn in d.role_deps]
+        # A Scheduler `target` depends on everything inside it (say, a role ARN passed as a
+        # pipeline parameter): the invoke role is the one that trusts the delivering service.
+        trusting = [r for r in roles if _trusts_known(r, d.service)]
+        return trusting or roles
 
     def grants_of(self, role: Node) -> list[Grant]:
         out = []
@@ -219,6 +223,11 @@ def _trusts(statements: tuple[Statement, ...], service: str) -> bool:
         if st.allows and service in services and grants(st, "sts:AssumeRole"):
             return True
     return False
+
+
+def _trusts_known(role: Node, service: str) -> bool:
+    trust = _trust_statements(role)
+    return not is_unknown(trust) and _trusts(trust, service)
 
 
 @dataclass

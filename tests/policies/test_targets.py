@@ -244,3 +244,14 @@ def test_rule_targets_need_events_trust_and_see_every_grant_kind(stack) -> None:
         "r.policies[0].policyDocument grants" in m or "managed.policyDocument grants" in m
         for m in messages
     )
+
+
+def test_preview_picks_the_role_that_trusts_the_service_among_target_dependencies(stack) -> None:
+    train, _other, role = wire(stack, preview=True)
+    execution = stack.add(
+        ROLE,
+        "execution",
+        {"name": "execution", "assumeRolePolicy": trust("sagemaker.amazonaws.com")},
+    )
+    stack.items[-2][3]["target"] = [train, role, execution]
+    assert stack.run(POLICY) == []
