@@ -161,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     python = sys.executable
-    print(f"bench-plan ({os.cpu_count()} cores; {_bytecode_note()})")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"bench-plan ({os.cpu_count()} cores, load average {load}; {_bytecode_note()})")
     with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as pycache:
         plan_cmd = [python, "-m", "tools.plan", "--format", "none", "--at", REFERENCE, "--out", out]
         conditions = [("as this environment runs it", None)]
