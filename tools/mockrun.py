@@ -21,7 +21,7 @@ import logging
 import runpy
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -180,12 +180,23 @@ def _autoname(logical_name: str) -> str:
     return f"{logical_name}-{_digest(logical_name, 7)}"
 
 
-@dataclass
-class _Registration:
-    urn: str
-    request: Any
-    inputs: dict
-    outputs: dict
+def _from_request(urn: str, request: Any, inputs: dict, outputs: dict) -> CapturedResource:
+    # Extract the fields right away so the (large) protobuf request is not kept alive.
+    return CapturedResource(
+        urn=urn,
+        type=request.type,
+        name=request.name,
+        custom=bool(request.custom),
+        parent=request.parent or None,
+        inputs=inputs,
+        outputs=outputs,
+        protect=bool(request.protect) if request.HasField("protect") else False,
+        provider=request.provider or None,
+        dependencies=tuple(request.dependencies),
+        property_dependencies={
+            key: tuple(deps.urns) for key, deps in request.propertyDependencies.items()
+        },
+    )
 
 
 class CapturingMonitor(MockMonitor):
@@ -194,7 +205,7 @@ class CapturingMonitor(MockMonitor):
     def __init__(self, mocks: Mocks) -> None:
         super().__init__(mocks)
         self._lock = threading.Lock()
-        self.registrations: list[_Registration] = []
+        self.registrations: list[CapturedResource] = []
         self.component_outputs: dict[str, dict] = {}
         self.stack_urn: str | None = None
 
@@ -203,7 +214,7 @@ class CapturingMonitor(MockMonitor):
         if request.type == STACK_TYPE:
             with self._lock:
                 self.stack_urn = urn
-                self.registrations.append(_Registration(urn, request, {}, {}))
+                self.registrations.append(_from_request(urn, request, {}, {}))
             return resource_pb2.RegisterResourceResponse(urn=urn)
         inputs = rpc.deserialize_properties(request.object)
         args = MockResourceArgs(
@@ -218,7 +229,7 @@ class CapturingMonitor(MockMonitor):
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))
         with self._lock:
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
-            self.registrations.append(_Registration(urn, request, inputs, state))
+            self.registrations.append(_from_request(urn, request, inputs, state))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj_proto)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
@@ -247,24 +258,11 @@ class CapturingMonitor(MockMonitor):
             stack.extend(sorted(children.get(resource.urn, []), key=lambda r: r.urn, reverse=True))
         return tuple(ordered)
 
-    def _capture(self, reg: _Registration) -> CapturedResource:
-        req = reg.request
-        outputs = reg.outputs if req.custom else self.component_outputs.get(reg.urn, {})
-        return CapturedResource(
-            urn=reg.urn,
-            type=req.type,
-            name=req.name,
-            custom=bool(req.custom),
-            parent=req.parent or None,
-            inputs=reg.inputs,
-            outputs=dict(outputs),
-            protect=bool(req.protect) if req.HasField("protect") else False,
-            provider=req.provider or None,
-            dependencies=tuple(req.dependencies),
-            property_dependencies={
-                key: tuple(deps.urns) for key, deps in req.propertyDependencies.items()
-            },
-        )
+    def _capture(self, resource: CapturedResource) -> CapturedResource:
+        if resource.custom:
+            return resource
+        # Components (and the stack) get their outputs from RegisterResourceOutputs.
+        return replace(resource, outputs=dict(self.component_outputs.get(resource.urn, {})))
 
 
 def read_project_name(stack_dir: Path) -> str:
