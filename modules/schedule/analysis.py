@@ -50,10 +50,11 @@ _YEARS = {
     )
     for year in range(1970, 2201)
 }
-_LAYOUTS: dict[tuple[str, int], tuple[int, int, tuple]] = {}
+_LAYOUTS: dict[tuple[str, int], tuple[int, int, int]] = {}
+_SHAPES: dict[tuple, int] = {}  # interned layout shapes: cheap to hash in the year loop
 
 
-def _layout(table: ZoneTable, year: int) -> tuple[int, int, tuple]:
+def _layout(table: ZoneTable, year: int) -> tuple[int, int, int]:
     """Transitions that can touch the wall-clock days of ``year`` (index range into the table)
     and their shape relative to 1 January, which with the calendar type identifies years that
     behave identically. Zone data, so cached per zone like the table itself."""
@@ -72,8 +73,31 @@ def _layout(table: ZoneTable, year: int) -> tuple[int, int, tuple]:
                 for i in range(i0, i1)
             ),
         )
-        hit = _LAYOUTS[key] = (i0, i1, shape)
+        hit = _LAYOUTS[key] = (i0, i1, _SHAPES.setdefault(shape, len(_SHAPES)))
     return hit
+
+
+def _next_bit(mask: int, position: int) -> int | None:
+    """Lowest set bit at or above ``position``."""
+    position = max(position, 0)
+    rest = mask >> position
+    return None if not rest else position + (rest & -rest).bit_length() - 1
+
+
+def _prev_bit(mask: int, position: int) -> int | None:
+    """Highest set bit at or below ``position``."""
+    if position < 0:
+        return None
+    rest = mask & ((2 << position) - 1)
+    return rest.bit_length() - 1 if rest else None
+
+
+def _bits(mask: int):
+    """Set bits of ``mask``, ascending."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 @dataclass(frozen=True)
@@ -120,10 +144,12 @@ class _CronEngine:
         self.span = self.times[-1] - self.times[0]
         self.months = frozenset(spec.months)
         self._month_days: dict[tuple[int, int], tuple[int, ...]] = {}
-        self._year_days: dict[tuple[bool, int], tuple] = {}
+        self._year_masks: dict[tuple[bool, int], int] = {}
+        self._month_masks: dict[tuple[int, int], int] = {}
         dom, dow = spec.day_of_month, spec.day_of_week
         self.weekday_free = dow.kind == "any" and dom.kind in ("set", "last")
         self._years: dict[tuple, tuple | None] = {}
+        self._days: dict[tuple, tuple[int, int, int, int | None]] = {}
 
     # -- calendar -----------------------------------------------------------------------------
     def month_days(self, length: int, first_weekday: int) -> tuple[int, ...]:
@@ -176,53 +202,65 @@ class _CronEngine:
         _, leap, weekday = _YEARS[year]
         return (leap, 0 if self.weekday_free else weekday)
 
-    def year_days(self, year: int) -> tuple:
-        """Matching days of ``year`` (0-based day of year), the gaps between consecutive ones,
-        the smallest gap and where it occurs."""
+    def year_mask(self, year: int) -> int:
+        """Matching days of ``year`` as a bit mask (bit d = day d of the year, 0-based)."""
         key = self.calendar_key(year)
-        hit = self._year_days.get(key)
-        if hit is not None:
-            return hit
-        start, leap, _ = _YEARS[year]
-        days: list[int] = []
-        offset = 0
-        for month, base_length in enumerate(_MONTH_LENGTHS, start=1):
-            length = base_length + (1 if leap and month == 2 else 0)
-            if month in self.months:
-                pattern = self.month_days(length, _aws_weekday(start + offset))
-                days.extend([offset - 1 + d for d in pattern])
-            offset += length
-        gaps = tuple([b - a for a, b in itertools.pairwise(days)])
-        smallest = min(gaps) if gaps else None
-        argmins = tuple([j for j, g in enumerate(gaps) if g == smallest])
-        result = (tuple(days), gaps, smallest, argmins)
-        self._year_days[key] = result
-        return result
+        mask = self._year_masks.get(key)
+        if mask is None:
+            start, leap, _ = _YEARS[year]
+            mask = offset = 0
+            for month, base_length in enumerate(_MONTH_LENGTHS, start=1):
+                length = base_length + (1 if leap and month == 2 else 0)
+                if month in self.months:
+                    shape = (length, _aws_weekday(start + offset))
+                    bits = self._month_masks.get(shape)
+                    if bits is None:
+                        bits = self._month_masks[shape] = sum(
+                            1 << (d - 1) for d in self.month_days(*shape)
+                        )
+                    mask |= bits << offset
+                offset += length
+            self._year_masks[key] = mask
+        return mask
 
     # -- one local day ------------------------------------------------------------------------
     def day(self, wall: int, lo: int, hi: int) -> tuple[int, int, int, int | None]:
         """(runs, first, last, shortest gap) of the runs on the local day whose wall-clock
         midnight is ``wall``, restricted to instants in ``[lo, hi)``."""
+        table = self.table
+        end = wall + DAY
+        i0 = bisect_left(table.wall_before, wall - DAY)
+        i1 = bisect_right(table.wall_before, end + DAY)
+        key = None
+        if lo <= wall - DAY and hi >= end + DAY:
+            # Not clipped: the result, relative to midnight, depends only on the offsets and
+            # transitions around the day, which repeat (every regular day, every year's DST).
+            key = (
+                table.after[i0 - 1] if i0 else table.initial,
+                tuple(
+                    (table.wall_before[i] - wall, table.tau[i] - wall, table.after[i])
+                    for i in range(i0, i1)
+                ),
+            )
+            hit = self._days.get(key)
+            if hit is not None:
+                return hit[0], hit[1] + wall, hit[2] + wall, hit[3]
+        result = self._day(wall, lo, hi, i0, i1)
+        if key is not None:
+            self._days[key] = (result[0], result[1] - wall, result[2] - wall, result[3])
+        return result
+
+    def _day(
+        self, wall: int, lo: int, hi: int, i0: int, i1: int
+    ) -> tuple[int, int, int, int | None]:
         table, times, gaps = self.table, self.times, self.gaps
         end = wall + DAY
         points = [wall, end]
-        if table.tau:
-            i0 = bisect_left(table.wall_before, wall - DAY)
-            i1 = bisect_right(table.wall_before, end + DAY)
-            for i in range(i0, i1):
-                for point in (table.wall_before[i], table.tau[i] + table.after[i]):
-                    if wall < point < end:
-                        points.append(point)
-            points.sort()
-        if len(points) == 2 and lo <= wall - DAY and hi >= end + DAY:
-            # A regular day wholly inside the window: one offset, every time of day.
-            offset = wall - table.to_utc(wall)  # type: ignore[operator]
-            return (
-                len(times),
-                wall + times[0] - offset,
-                wall + times[-1] - offset,
-                self.min_gap_in_day,
-            )
+        for i in range(i0, i1):
+            for point in (table.wall_before[i], table.tau[i] + table.after[i]):
+                if wall < point < end:
+                    points.append(point)
+        points.sort()
         count, first, last, best = 0, 0, 0, None
         for a, b in itertools.pairwise(points):
             utc = table.to_utc(a)
@@ -248,13 +286,13 @@ class _CronEngine:
     # -- one year -----------------------------------------------------------------------------
     def year(self, year: int, lo: int, hi: int) -> tuple[int, int | None, int, int, int] | None:
         """(busiest day, shortest gap, first run, last run, runs) of ``year`` within [lo, hi)."""
-        start, leap, _ = _YEARS[year]
+        start, leap, weekday = _YEARS[year]
         y0 = start * DAY
         y1 = y0 + (366 if leap else 365) * DAY
-        i0, i1, shape = _layout(self.table, year)
+        i0, i1, shape = _LAYOUTS.get((self.table.name, year)) or _layout(self.table, year)
         if not (lo <= y0 - 2 * DAY and hi >= y1 + 2 * DAY):  # clipped: never cached
             return self._year(year, y0, lo, hi, i0=i0, i1=i1, clipped=True)
-        key = (self.calendar_key(year), shape)
+        key = (leap, 0 if self.weekday_free else weekday, shape)
         if key not in self._years:
             summary = self._year(year, y0, lo, hi, i0=i0, i1=i1, clipped=False)
             self._years[key] = (
@@ -267,74 +305,82 @@ class _CronEngine:
             return None
         return (hit[0], hit[1], hit[2] + y0, hit[3] + y0, hit[4])
 
-    def _special(
-        self, days: tuple[int, ...], y0: int, i0: int, i1: int, special: set[int]
-    ) -> tuple[set[int], set[int]]:
-        """Indices of days next to an offset transition (plus the given clipped ones), and those
+    def _special(self, mask: int, y0: int, i0: int, i1: int, special: int) -> tuple[int, int]:
+        """Days (bit masks) next to an offset transition, plus the given clipped ones; and those
         together with their nearest regular neighbours and the year's first and last day."""
-        table, count = self.table, len(days)
+        table = self.table
         for i in range(i0, i1):
             a, b = table.wall_before[i], table.tau[i] + table.after[i]
-            j0 = bisect_left(days, (min(a, b) - y0) // DAY)
-            j1 = bisect_right(days, (max(a, b) - y0) // DAY)
-            special.update(range(max(j0 - 1, 0), min(j1 + 1, count)))
-        explicit = set(special) | {0, count - 1}
-        for s in special:
-            k = s - 1
-            while k in special:
-                k -= 1
-            if k >= 0:
-                explicit.add(k)
-            k = s + 1
-            while k in special:
-                k += 1
-            if k < count:
-                explicit.add(k)
+            first_touched = max((min(a, b) - y0) // DAY, 0)
+            last_touched = (max(a, b) - y0) // DAY
+            if last_touched < 0:
+                continue
+            special |= mask & ((2 << last_touched) - (1 << first_touched))
+            before = _prev_bit(mask, first_touched - 1)
+            if before is not None:
+                special |= 1 << before
+            after = _next_bit(mask, last_touched + 1)
+            if after is not None:
+                special |= 1 << after
+        regular = mask & ~special
+        explicit = special | (mask & -mask) | (1 << (mask.bit_length() - 1))
+        for s in _bits(special):
+            before = _prev_bit(regular, s - 1)
+            if before is not None:
+                explicit |= 1 << before
+            after = _next_bit(regular, s + 1)
+            if after is not None:
+                explicit |= 1 << after
         return special, explicit
 
     def _year(
         self, year: int, y0: int, lo: int, hi: int, *, i0: int, i1: int, clipped: bool
     ) -> tuple[int, int | None, int, int, int] | None:
-        days, gaps, smallest, argmins = self.year_days(year)
-        special: set[int] = set()
+        mask = self.year_mask(year)
+        special = 0
         if clipped:
             # Keep days whose runs can fall in [lo, hi) (|offset| < 1 day); those within two days
             # of lo or hi are evaluated exactly, the others lie wholly inside the window.
-            k0 = bisect_left(days, (lo - y0) // DAY - 1)
-            k1 = bisect_right(days, -((y0 - hi) // DAY))
-            days, gaps = days[k0:k1], gaps[k0 : max(k0, k1 - 1)]
-            smallest = min(gaps) if gaps else None
-            argmins = [j for j, g in enumerate(gaps) if g == smallest]
-            head = bisect_left(days, -((y0 - lo - DAY) // DAY))
-            tail = bisect_left(days, (hi - y0 - 2 * DAY) // DAY + 1)
-            special.update(range(head))
-            special.update(range(tail, len(days)))
-        count = len(days)
-        if not count:
+            keep_from = max((lo - y0) // DAY - 1, 0)
+            keep_to = min(-((y0 - hi) // DAY), 400)
+            if keep_to < keep_from:
+                return None
+            mask &= (2 << keep_to) - (1 << keep_from)
+            head = min(max(-((y0 - lo - DAY) // DAY), 0), 400)
+            tail = min(max((hi - y0 - 2 * DAY) // DAY + 1, 0), 400)
+            special = (mask & ((1 << head) - 1)) | (mask >> tail << tail)
+        if not mask:
             return None
-        special, explicit = self._special(days, y0, i0, i1, special)
-        # Pairs of consecutive matching days that touch a special day are measured exactly
-        # below; all other pairs are wall-clock gaps with no offset change in between.
-        touched = {s - 1 for s in special} | special
-        clean_gap = smallest
-        if smallest is not None and all(j in touched for j in argmins):
-            clean_gap = min((g for j, g in enumerate(gaps) if j not in touched), default=None)
-        clean = count - len(special)
+        special, explicit = self._special(mask, y0, i0, i1, special)
+        count, n_special = mask.bit_count(), special.bit_count()
+        clean = count - n_special
         n_times = len(self.times)
         max_per_day = n_times if clean else 0
         runs = clean * n_times
         best: int | None = self.min_gap_in_day if clean and n_times >= 2 else None
-        if clean_gap is not None:
-            cross = clean_gap * DAY - self.span
-            best = cross if best is None else min(best, cross)
+        # Consecutive matching days neither of which is special are `k` days apart with no
+        # offset change in between: their gap is k days minus the span of the times of day.
+        if clean >= 2:
+            k, reach, shifted = 1, 0, mask >> 1
+            while shifted:
+                consecutive = mask & shifted & ~reach
+                if consecutive & ~special & ~(special >> k):
+                    cross = k * DAY - self.span
+                    best = cross if best is None else min(best, cross)
+                    break
+                reach |= shifted
+                k += 1
+                shifted >>= 1
         first = last = None
-        previous_index, previous_last = None, None
-        for index in sorted(explicit):
-            n, day_first, day_last, day_best = self.day(y0 + days[index] * DAY, lo, hi)
-            if previous_index is not None and index != previous_index + 1:
-                previous_last = None
-            previous_index = index
-            if index in special:
+        previous_day, previous_last = None, None
+        for d in _bits(explicit):
+            n, day_first, day_last, day_best = self.day(y0 + d * DAY, lo, hi)
+            if previous_day is not None and (mask >> (previous_day + 1)) & (
+                (1 << (d - previous_day - 1)) - 1
+            ):
+                previous_last = None  # regular days in between: those pairs are counted above
+            previous_day = d
+            if special >> d & 1:
                 max_per_day = max(max_per_day, n)
                 runs += n
             if not n:
@@ -385,8 +431,8 @@ class _CronEngine:
         low_offset = min([table.offset_at(lo), *table.before[i0:i1], *table.after[i0:i1]])
         for year in self._years_in(lo, hi):
             y0 = _YEARS[year][0] * DAY
-            days = self.year_days(year)[0]
-            for d in days[bisect_left(days, (lo - y0) // DAY - 2) :]:
+            start_day = max((lo - y0) // DAY - 2, 0)
+            for d in _bits(self.year_mask(year) >> start_day << start_day):
                 wall = y0 + d * DAY
                 if wall - DAY >= hi:
                     return found
