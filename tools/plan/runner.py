@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tools.plan.build import stack_plan
 from tools.plan.cli import Request, UsageError
 from tools.plan.model import StackPlan
@@ -66,6 +68,23 @@ def _error_plan(request: Request, stack: str, message: str, project: str = "mlsc
     return StackPlan(project=project, stack=stack, reference_time=request.reference, error=message)
 
 
+def _run(request: Request, stack: str) -> Any:
+    """The stack's mock run, or the message that explains why there is none (never a traceback:
+    the traceback belongs to `pulumi preview`, not to a plan for reviewers)."""
+    from modules.config import ConfigError
+    from tools.mockrun import run_stack
+
+    try:
+        return run_stack(request.stacks_dir / stack, stack)
+    except ConfigError as error:
+        return str(error)
+    except yaml.YAMLError as error:
+        config_file = request.stacks_dir / stack / f"Pulumi.{stack}.yaml"
+        return f"{config_file} is not valid YAML: {error}; fix the file"
+    except Exception as error:
+        return f"the program of stack {stack} failed: {type(error).__name__}: {error}"
+
+
 def plan_stacks(request: Request, *, client: Any = None) -> tuple[StackPlan, ...]:
     """Plan every requested stack. `client` is a started `PolicyClient` to reuse (and leave
     running); without one, a client for `request.policy_pack` is started and closed here."""
@@ -81,22 +100,12 @@ def plan_stacks(request: Request, *, client: Any = None) -> tuple[StackPlan, ...
     else:
         background = Background(lambda: client)
 
-    from modules.config import ConfigError
-    from tools.mockrun import run_stack
-
     plans: list[StackPlan] = []
     try:
         for stack in request.stacks:
-            try:
-                run = run_stack(request.stacks_dir / stack, stack)
-            except ConfigError as error:
-                plans.append(_error_plan(request, stack, str(error)))
-                continue
-            except Exception as error:
-                # A failing program is reported like a configuration error, as one line; the
-                # traceback belongs to `pulumi preview`, not to a plan for reviewers.
-                message = f"the program of stack {stack} failed: {type(error).__name__}: {error}"
-                plans.append(_error_plan(request, stack, message))
+            run = _run(request, stack)
+            if isinstance(run, str):
+                plans.append(_error_plan(request, stack, run))
                 continue
             violations: tuple = ()
             config_path = request.policy_config_dir / f"{stack}.json"
