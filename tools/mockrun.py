@@ -272,13 +272,19 @@ def read_project_name(stack_dir: Path) -> str:
 
 def read_stack_config(stack_dir: Path, stack: str, project: str) -> dict[str, Any]:
     """`config:` of Pulumi.<stack>.yaml, keys namespaced the way the CLI namespaces them."""
+    from modules.config import ConfigError
+
     path = stack_dir / f"Pulumi.{stack}.yaml"
     if not path.exists():
-        from modules.config import ConfigError
-
         raise ConfigError(f"stack {stack!r}: {path} does not exist; create it with a `config:` map")
-    data = yaml.safe_load(path.read_text()) or {}
-    return _namespaced(data.get("config") or {}, project)
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"stack {stack!r}: {path} is not valid YAML: {error}") from None
+    config = data.get("config") if isinstance(data, dict) else None
+    if not isinstance(config or {}, dict):
+        raise ConfigError(f"stack {stack!r}: `config:` in {path} must be a map of key: value")
+    return _namespaced(config or {}, project)
 
 
 def _namespaced(config: dict[str, Any], project: str) -> dict[str, Any]:

@@ -161,3 +161,25 @@ def test_an_invoke_the_mocks_do_not_know_fails_loudly(mini: Path) -> None:
 def test_partition_follows_the_region(region: str, partition: str) -> None:
     assert partition_for(region) == partition
     assert StackMocks(region).partition == partition
+
+
+def test_unparsable_stack_config_is_a_config_error_naming_the_file(mini: Path) -> None:
+    from modules.config import ConfigError
+
+    (mini / "Pulumi.test.yaml").write_text("config:\n  mini:items: [a, {b\n")
+    with pytest.raises(ConfigError, match=r"Pulumi\.test\.yaml is not valid YAML"):
+        run_stack(mini, "test")
+
+
+def test_stack_config_must_be_a_map(mini: Path) -> None:
+    from modules.config import ConfigError
+
+    (mini / "Pulumi.test.yaml").write_text("config: [a, b]\n")
+    with pytest.raises(ConfigError, match="must be a map"):
+        run_stack(mini, "test")
+
+
+def test_components_without_registered_outputs_have_empty_outputs(mini: Path) -> None:
+    run = run_stack(mini, "test")
+    assert run.named("mini-test").inputs == {}
+    assert all(r.provider is None for r in run.resources), "default providers only"
