@@ -22,6 +22,7 @@ import runpy
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -297,7 +298,17 @@ def _wire_value(value: Any) -> str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value)
+    if isinstance(value, (datetime, date)):
+        return _json_default(value)
+    return json.dumps(value, default=_json_default)
+
+
+def _json_default(value: Any) -> str:
+    # PyYAML turns unquoted timestamps (`startDate: 2026-02-01T00:00:00Z`) into datetimes; the
+    # CLI passes the text through, so hand the program text too.
+    if isinstance(value, (datetime, date)):
+        return value.isoformat().replace("+00:00", "Z")
+    raise TypeError(f"config value {value!r} cannot be passed to a Pulumi program")
 
 
 def run_stack(stack_dir: Path, stack: str, *, config: dict | None = None) -> StackRun:

@@ -578,3 +578,23 @@ def test_config_error_from_a_plain_message_has_no_issues() -> None:
     error = ConfigError("stack 'dev': something")
     assert error.issues == ()
     assert str(error) == "stack 'dev': something"
+
+
+def test_yaml_datetime_values_are_accepted_as_dates(definition_dir: Path) -> None:
+    start = datetime(2026, 2, 1, tzinfo=UTC)
+    (pipeline,) = load(definition_dir, entry(startDate=start)).pipelines
+    assert pipeline.start_date == start
+
+
+def test_engine_errors_during_analysis_are_reported_on_the_schedule(
+    definition_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import modules.config as config_module
+    from modules.schedule import ScheduleError
+
+    def refuse(*args: Any, **kwargs: Any):
+        raise ScheduleError("reference must be timezone-aware", field="reference")
+
+    monkeypatch.setattr(config_module, "analyze", refuse)
+    issue = only(definition_dir, entry())
+    assert (issue.key, issue.problem) == ("schedule", "reference must be timezone-aware")

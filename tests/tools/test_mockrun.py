@@ -183,3 +183,24 @@ def test_components_without_registered_outputs_have_empty_outputs(mini: Path) ->
     run = run_stack(mini, "test")
     assert run.named("mini-test").inputs == {}
     assert all(r.provider is None for r in run.resources), "default providers only"
+
+
+def test_yaml_timestamps_reach_the_program_as_iso_text(mini: Path) -> None:
+    (mini / "Pulumi.test.yaml").write_text(
+        "config:\n  mini:items: [a]\n  mini:when: 2026-02-01T00:00:00Z\n  mini:day: 2026-02-01\n"
+    )
+    (mini / "__main__.py").write_text(
+        "import pulumi\nc = pulumi.Config()\n"
+        "pulumi.export('when', c.get('when'))\npulumi.export('day', c.get('day'))\n"
+    )
+    assert run_stack(mini, "test").outputs == {"when": "2026-02-01T00:00:00Z", "day": "2026-02-01"}
+
+
+def test_config_values_json_cannot_carry_are_rejected(mini: Path) -> None:
+    with pytest.raises(TypeError, match="cannot be passed to a Pulumi program"):
+        run_stack(mini, "test", config={"items": [object()]})
+
+
+def test_named_reports_the_known_names_when_a_name_is_missing(mini: Path) -> None:
+    with pytest.raises(KeyError, match="0 resources named 'nope'"):
+        run_stack(mini, "test").named("nope")
