@@ -61,7 +61,7 @@ class ScheduleTriggerArgs:
 def trust_policy(principal: str, account_id: str, source_arn: str) -> str:
     # aws:SourceAccount / aws:SourceArn stop another account's (or another rule's / schedule
     # group's) EventBridge from using this role (confused deputy):
-    # https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html
+    # https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
     return json.dumps(
         {
             "Version": "2012-10-17",

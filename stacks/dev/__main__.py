@@ -12,7 +12,7 @@ from modules.scheduled_pipeline import ScheduledPipeline, ScheduledPipelineArgs
 config = pulumi.Config()
 try:
     stack = load_stack_config(
-        config.get_object("pipelines"),
+        config.require_object("pipelines"),
         stack=pulumi.get_stack(),
         base_dir=Path(__file__).parent,
         reference=datetime.now(UTC),

@@ -18,7 +18,7 @@ REFERENCE = datetime(2026, 1, 1, tzinfo=UTC)
 PIPELINE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-training"
 
 
-def build(definition_dir: Path, **raw: Any) -> Callable[[], None]:
+def build(definition_dir: Path, component: str = "churn", **raw: Any) -> Callable[[], None]:
     entry = {
         "name": "Churn-Training",
         "definition": "pipeline.json",
@@ -31,7 +31,7 @@ def build(definition_dir: Path, **raw: Any) -> Callable[[], None]:
     ).pipelines
 
     def program() -> None:
-        pipeline = ScheduledPipeline("churn", ScheduledPipelineArgs(config))
+        pipeline = ScheduledPipeline(component, ScheduledPipelineArgs(config))
         pulumi.export("churn", pipeline.exports())
 
     return program
@@ -171,3 +171,24 @@ def test_exports_name_the_rule_arn_for_rules(
     assert exported["ruleArn"] == result.named("churn-trigger-rule").outputs["arn"]
     assert exported["trigger"] == "rule"
     assert "scheduleArn" not in exported
+
+
+def test_longest_allowed_name_keeps_auto_named_resources_within_aws_limits(
+    run: Callable[..., StackRun], definition_dir: Path
+) -> None:
+    # IAM roles, Scheduler schedules and EventBridge rules: 64 characters; SQS queues: 80.
+    limits = {
+        "aws:iam/role:Role": 64,
+        "aws:scheduler/schedule:Schedule": 64,
+        "aws:cloudwatch/eventRule:EventRule": 64,
+        "aws:sqs/queue:Queue": 80,
+    }
+    name = "p" * 39
+    for trigger, schedule in (("scheduler", "rate(1 day)"), ("rule", "rate(1 day)")):
+        program = build(definition_dir, name, name=name, trigger=trigger, schedule=schedule)
+        result = run(program)
+        assert result.named(f"{name}-trigger-role"), trigger
+        for resource in result.resources:
+            if resource.type in limits:
+                physical = resource.outputs["name"]
+                assert len(physical) <= limits[resource.type], f"{resource.urn}: {physical}"

@@ -191,3 +191,18 @@ def test_invalid_config_fails_before_any_resource_with_every_issue(stacks_dir: P
 def test_missing_stack_config_file_is_a_config_error(stacks_dir: Path) -> None:
     with pytest.raises(ConfigError, match=r"Pulumi\.qa\.yaml does not exist"):
         run_stack(stacks_dir / "dev", "qa")
+
+
+def test_a_stack_without_pipelines_config_fails_instead_of_deploying_nothing(
+    stacks_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    import pulumi
+
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(stacks_dir / "prod" / name, tmp_path / name)
+    # A typo (`pipeline:`) must not silently plan the deletion of every pipeline.
+    (tmp_path / "Pulumi.qa.yaml").write_text("config:\n  mlsched:pipeline: []\n")
+    with pytest.raises(pulumi.ConfigMissingError, match="mlsched:pipelines"):
+        run_stack(tmp_path, "qa")
