@@ -192,3 +192,14 @@ def test_longest_allowed_name_keeps_auto_named_resources_within_aws_limits(
             if resource.type in limits:
                 physical = resource.outputs["name"]
                 assert len(physical) <= limits[resource.type], f"{resource.urn}: {physical}"
+
+
+def test_trigger_is_created_after_the_pipeline_it_starts(
+    run: Callable[..., StackRun], definition_dir: Path
+) -> None:
+    result = run(build(definition_dir))
+    pipeline_urn = result.named("churn-sagemaker-pipeline").urn
+    schedule = result.named("churn-trigger-schedule")
+    policy = result.named("churn-trigger-policy")
+    assert pipeline_urn in schedule.property_dependencies["target"], schedule.urn
+    assert pipeline_urn in policy.property_dependencies["policy"], policy.urn
