@@ -543,10 +543,11 @@ def _rate_max_per_day(table: ZoneTable, first: int, last: int, step: int) -> int
         _rate_day_count(table, d_last, first, last, step),
     )
     stretches: dict[tuple[int, int], int] = {}
+    regular_most = (DAY - 1) // step + 1  # no 24-hour day holds more
     for a, b in itertools.pairwise(marks):
         if best >= ceiling:
             return best
-        if b - a > 1:
+        if b - a > 1 and best < regular_most:
             start = table.to_utc((a + 1) * DAY)
             if start is None:  # pragma: no cover - a regular day starts outside any gap
                 start = (a + 1) * DAY - table.offset_at((a + 1) * DAY)
