@@ -369,3 +369,44 @@ def test_cron_analysis_over_whole_years_matches_day_by_day_reference(case):
     assert result.max_runs_per_day == max_per_day, context
     assert result.min_interval_minutes == min_interval, context
     assert result.never_fires == (not runs), context
+
+
+@st.composite
+def long_rate_case(draw):
+    """Rates of 10 hours and more over windows of up to three years (many DST changes)."""
+    unit, scale, top = draw(
+        st.sampled_from([("minute", 1, 3000), ("hour", 60, 50), ("day", 1440, 3)])
+    )
+    value = draw(st.integers(1 if unit != "minute" else 600, top))
+    if unit == "hour":
+        value = max(value, 10)
+    zone = draw(st.sampled_from(ZONES))
+    reference = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
+        seconds=draw(st.integers(0, 3 * 365 * 86400))
+    )
+    start = None
+    if draw(st.booleans()):
+        start = reference - timedelta(seconds=draw(st.integers(0, 400 * 86400)))
+    end = reference + timedelta(days=draw(st.integers(30, 3 * 366)))
+    text = f"rate({value} {unit}{'s' if value > 1 else ''})"
+    return text, value * scale, zone, reference, start, end
+
+
+@settings(SETTINGS, max_examples=EXAMPLES if THOROUGH else 10)
+@given(long_rate_case())
+def test_rate_analysis_over_years_matches_step_by_step_brute_force(case):
+    text, minutes, zone, reference, start, end = case
+    result = analyze(parse_schedule(text, zone), reference=reference, start=start, end=end)
+    step = timedelta(minutes=minutes)
+    run = start or reference
+    if run < reference:
+        run += step * -(-(reference - run) // step)
+    runs = []
+    while run < end:
+        runs.append(run)
+        run += step
+    context = f"{text} in {zone}, reference {reference}, start {start}, end {end}"
+    assert list(result.next_runs) == runs[:5], context
+    max_per_day, min_interval = reference_metrics(zone, runs)
+    assert result.max_runs_per_day == max_per_day, context
+    assert result.min_interval_minutes == min_interval, context
