@@ -26,6 +26,9 @@ from tools.plan.render_json import iso_utc
 # The pack judges "never fires again" and frequencies from this key when a policy declares it;
 # the plan sets it to its own reference time so calendar and verdicts agree.
 REFERENCE_TIME_KEY = "referenceTime"
+# The client's default (60 s per call) is meant to catch a hung pack; AnalyzeStack over a stack of
+# thousands of resources legitimately takes longer (see `make bench-plan`).
+CALL_TIMEOUT = 900.0
 
 
 class Background:
@@ -95,7 +98,9 @@ def plan_stacks(request: Request, *, client: Any = None) -> tuple[StackPlan, ...
     if not request.policies:
         client = None
     elif owned:
-        client = PolicyClient(request.policy_pack, stack=request.stacks[0])
+        client = PolicyClient(
+            request.policy_pack, stack=request.stacks[0], call_timeout=CALL_TIMEOUT
+        )
         background = Background(client.start)
     else:
         background = Background(lambda: client)

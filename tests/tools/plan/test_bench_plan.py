@@ -64,6 +64,8 @@ def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
             "schedules_s": 0.001 * n,
             "pack_start_s": 1.0,
             "policy_s": 0.005 * n,
+            "analyze_s": 0.004 * n,
+            "analyze_stack_s": 0.001 * n,
             "render_s": 0.001 * n,
             "peak_mib": 100 + n,
             "pack_peak_mib": 90,
@@ -77,7 +79,7 @@ def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
     assert (
         "with bytecode cached: floor (import pulumi, pulumi_aws, pulumi_aws_native) 1.00 s" in out
     )
-    assert "growth 10 -> 100 pipelines (x10): register x10, policy x10" in out
+    assert "growth 10 -> 100 pipelines (x10): register x10, policy x10, Analyze x10" in out
     assert "0.25" in out, "policy/registration ratio"
 
 

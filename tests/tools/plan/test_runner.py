@@ -161,9 +161,9 @@ def test_owned_client_is_started_in_the_background_and_closed(tmp_path, runs, mo
     events: list[str] = []
 
     class Owned(FakeClient):
-        def __init__(self, pack_dir, *, stack):
+        def __init__(self, pack_dir, *, stack, call_timeout):
             super().__init__()
-            events.append(f"new {pack_dir.name} {stack}")
+            events.append(f"new {pack_dir.name} {stack} {call_timeout:.0f}s")
 
         def start(self):
             events.append("start")
@@ -174,14 +174,14 @@ def test_owned_client_is_started_in_the_background_and_closed(tmp_path, runs, mo
 
     monkeypatch.setattr("tools.policy_client.PolicyClient", Owned)
     runner.plan_stacks(request(tmp_path, "dev", "prod"))
-    assert events == ["new policies dev", "start", "close"]
+    assert events == ["new policies dev 900s", "start", "close"]
 
 
 def test_owned_client_that_fails_to_start_is_still_closed(tmp_path, runs, monkeypatch):
     closed: list[bool] = []
 
     class Broken(FakeClient):
-        def __init__(self, pack_dir, *, stack):
+        def __init__(self, pack_dir, *, stack, call_timeout):
             super().__init__()
 
         def start(self):
