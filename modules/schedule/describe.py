@@ -67,6 +67,14 @@ def _times(spec: CronSpec, zone: str) -> tuple[str, bool]:
     if len(minutes) * len(hours) <= 4:
         clock = [f"{h:02d}:{m:02d}" for h in hours for m in minutes]
         return f"At {_join(clock)} {zone}", True
+    hour_step = _step(hours)
+    if len(minutes) == 1:
+        minute = minutes[0]
+        if len(hours) == 24:
+            return f"Every hour at minute {minute}", False
+        if hour_step:
+            window = f"{hours[0]:02d}:{minute:02d}-{hours[-1]:02d}:{minute:02d}"
+            return f"Every {hour_step} hours at minute {minute}, {window} {zone}", True
     minute_step = _step(minutes)
     if len(minutes) == 60:
         every = "Every minute"
@@ -77,7 +85,7 @@ def _times(spec: CronSpec, zone: str) -> tuple[str, bool]:
     else:
         every = f"At minutes {_join([str(m) for m in minutes])}"
     if len(hours) == 24:
-        return (every if every.startswith("Every") else f"{every} past every hour"), False
+        return (every if every.startswith("Every") else f"{every} of every hour"), False
     if len(_runs(hours)) == 1:
         window = f"{hours[0]:02d}:{minutes[0]:02d}-{hours[-1]:02d}:{minutes[-1]:02d}"
         return f"{every}, {window} {zone}", True
@@ -89,7 +97,8 @@ def _days(spec: CronSpec) -> str:
     if dom.kind == "set":
         if len(dom.days) == 31:
             return "every day"
-        return f"on day {_join([str(d) for d in sorted(dom.days)])} of the month"
+        label = "day" if len(dom.days) == 1 else "days"
+        return f"on {label} {_join([str(d) for d in sorted(dom.days)])} of the month"
     if dom.kind == "last":
         return (
             "on the last day of the month"

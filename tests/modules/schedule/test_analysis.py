@@ -292,7 +292,7 @@ def test_schedule_defaults_to_utc_and_keeps_the_expression():
         (
             "cron(0,7,9,13,50 * * * ? *)",
             None,
-            "At minutes 0, 7, 9, 13 and 50 past every hour, every day (UTC)",
+            "At minutes 0, 7, 9, 13 and 50 of every hour, every day (UTC)",
         ),
         (
             "cron(0/10 6,9,18 * * ? *)",
@@ -320,6 +320,13 @@ def test_schedule_defaults_to_utc_and_keeps_the_expression():
             "cron(0 9 1 JAN-MAR ? 2027)",
             None,
             "At 09:00 UTC, on day 1 of the month, in January to March, in 2027",
+        ),
+        ("cron(0 9 1,15 * ? *)", None, "At 09:00 UTC, on days 1 and 15 of the month"),
+        ("cron(30 * * * ? *)", None, "Every hour at minute 30, every day (UTC)"),
+        (
+            "cron(15 8-18/2 ? * MON-FRI *)",
+            None,
+            "Every 2 hours at minute 15, 08:15-18:15 UTC, Monday to Friday",
         ),
         ("rate(1 hour)", None, "Every hour"),
         ("rate(3 days)", None, "Every 3 days"),
