@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from types import SimpleNamespace
 
 import yaml
@@ -98,3 +99,16 @@ def test_cached_bytecode_env_writes_to_the_prefix(monkeypatch):
     env = bench_plan.cached_bytecode_env("/tmp/x")
     assert "PYTHONDONTWRITEBYTECODE" not in env
     assert env["PYTHONPYCACHEPREFIX"] == "/tmp/x"
+
+
+def test_children_peak_rss_sees_a_running_child():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        deadline = time.monotonic() + 5
+        peak = 0.0
+        while peak == 0.0 and time.monotonic() < deadline:
+            peak = bench_plan.children_peak_rss_mib()
+        assert peak > 1, "a Python child uses more than 1 MiB"
+    finally:
+        child.kill()
+        child.wait()
