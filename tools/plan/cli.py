@@ -237,7 +237,10 @@ def main(
     emit(plans, request.fmt, request.color, stdout)
     for plan in plans:
         if plan.error is not None:
-            stderr.write(f"plan: error: stack {plan.stack}: {plan.error}\n")
+            # The modules' messages already name the stack; say it only when they do not.
+            named = f"'{plan.stack}'" in plan.error or f"stack {plan.stack}" in plan.error
+            where = "" if named else f"stack {plan.stack}: "
+            stderr.write(f"plan: error: {where}{plan.error}\n")
     if not request.policies:
         stderr.write("plan: policies skipped (--no-policies): no verdict was computed\n")
     return exit_status(plans)

@@ -16,8 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tools.plan.build import stack_plan
 from tools.plan.cli import Request, UsageError
 from tools.plan.model import StackPlan
@@ -81,9 +79,6 @@ def _run(request: Request, stack: str) -> Any:
         return run_stack(request.stacks_dir / stack, stack)
     except ConfigError as error:
         return str(error)
-    except yaml.YAMLError as error:
-        config_file = request.stacks_dir / stack / f"Pulumi.{stack}.yaml"
-        return f"{config_file} is not valid YAML: {error}; fix the file"
     except Exception as error:
         return f"the program of stack {stack} failed: {type(error).__name__}: {error}"
 

@@ -175,7 +175,15 @@ def test_configuration_error_exits_2_and_is_repeated_on_stderr(repo, ok_plan, er
     RESULTS["plans"] = (ok_plan, error_plan)
     code, _, err, _ = run(repo)
     assert code == 2
-    assert f"plan: error: stack staging: {error_plan.error}" in err
+    assert f"plan: error: {error_plan.error}" in err, "the message names the stack already"
+
+
+def test_configuration_error_not_naming_its_stack_gets_the_stack_prefix(repo, error_plan):
+    from dataclasses import replace
+
+    RESULTS["plans"] = (replace(error_plan, error="pack exploded"),)
+    _, _, err, _ = run(repo)
+    assert "plan: error: stack staging: pack exploded" in err
 
 
 def test_markdown_format_prints_markdown(repo, ok_plan):

@@ -202,12 +202,3 @@ def test_background_reraises_the_factory_error():
 
     with pytest.raises(ValueError, match="boom"):
         runner.Background(boom).get()
-
-
-def test_unparsable_stack_config_names_the_file(tmp_path, runs):
-    import yaml
-
-    runs["dev"] = yaml.YAMLError("expected the node content")
-    (plan,) = runner.plan_stacks(request(tmp_path, "dev"), client=FakeClient())
-    assert plan.error.startswith(str(tmp_path / "stacks" / "dev" / "Pulumi.dev.yaml"))
-    assert "is not valid YAML: expected the node content; fix the file" in plan.error
