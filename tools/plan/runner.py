@@ -9,9 +9,8 @@ would.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,28 +26,6 @@ REFERENCE_TIME_KEY = "referenceTime"
 # The client's default (60 s per call) is meant to catch a hung pack; AnalyzeStack over a stack of
 # thousands of resources legitimately takes longer (see `make bench-plan`).
 CALL_TIMEOUT = 900.0
-
-
-class Background:
-    """Run `factory` on a thread; `get()` waits for it and re-raises its error."""
-
-    def __init__(self, factory: Callable[[], Any]) -> None:
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(factory,), daemon=True)
-        self._thread.start()
-
-    def _run(self, factory: Callable[[], Any]) -> None:
-        try:
-            self._value = factory()
-        except BaseException as error:  # handed to the caller in get()
-            self._error = error
-
-    def get(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 def pack_config(
@@ -85,57 +62,64 @@ def _run(request: Request, stack: str) -> Any:
 
 def plan_stacks(request: Request, *, client: Any = None) -> tuple[StackPlan, ...]:
     """Plan every requested stack. `client` is a started `PolicyClient` to reuse (and leave
-    running); without one, a client for `request.policy_pack` is started and closed here."""
+    running); without one, a client for `request.policy_pack` is started and closed here.
+
+    One worker thread talks to the pack, stack after stack, while the main thread runs the next
+    stack's program: the pack's start-up and judging happen on the other core.
+    """
     from tools.policy_client import PolicyClient, PolicyClientError, PolicyConfigError
 
     owned = client is None
-    background = None
     if not request.policies:
         client = None
     elif owned:
         client = PolicyClient(
             request.policy_pack, stack=request.stacks[0], call_timeout=CALL_TIMEOUT
         )
-        background = Background(client.start)
-    else:
-        background = Background(lambda: client)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy") if client else None
+    started = pool.submit(client.start) if pool and owned else None
 
-    plans: list[StackPlan] = []
+    def judge(stack: str, run: Any) -> StackPlan:
+        config_path = request.policy_config_dir / f"{stack}.json"
+        try:
+            if started is not None:
+                started.result()
+            client.configure(pack_config(config_path, client.policies, request.reference))
+            violations = client.check(run.resources).violations
+        except PolicyConfigError as error:
+            message = f"policy config {config_path}: {error}"
+            return _error_plan(request, stack, message, run.project)
+        except PolicyClientError as error:
+            raise UsageError(f"the policy pack could not judge stack {stack}: {error}") from None
+        return _plan(request, stack, run, violations, str(config_path))
+
+    pending: list[StackPlan | Future[StackPlan]] = []
     try:
         for stack in request.stacks:
             run = _run(request, stack)
             if isinstance(run, str):
-                plans.append(_error_plan(request, stack, run))
-                continue
-            violations: tuple = ()
-            config_path = request.policy_config_dir / f"{stack}.json"
-            if client is not None and background is not None:
-                try:
-                    background.get()
-                    client.configure(pack_config(config_path, client.policies, request.reference))
-                    violations = client.check(run.resources).violations
-                except PolicyConfigError as error:
-                    message = f"policy config {config_path}: {error}"
-                    plans.append(_error_plan(request, stack, message, run.project))
-                    continue
-                except PolicyClientError as error:
-                    raise UsageError(
-                        f"the policy pack could not judge stack {stack}: {error}"
-                    ) from None
-            plans.append(
-                stack_plan(
-                    project=run.project,
-                    stack=stack,
-                    reference=request.reference,
-                    resources=run.resources,
-                    violations=violations,
-                    outputs=run.outputs,
-                    policy_config=str(config_path) if client is not None else None,
-                )
-            )
+                pending.append(_error_plan(request, stack, run))
+            elif pool is None:
+                pending.append(_plan(request, stack, run, (), None))
+            else:
+                pending.append(pool.submit(judge, stack, run))
+        return tuple(p.result() if isinstance(p, Future) else p for p in pending)
     finally:
-        if owned and client is not None and background is not None:
-            with contextlib.suppress(Exception):  # a start-up error was raised above already
-                background.get()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if owned and client is not None:
             client.close()
-    return tuple(plans)
+
+
+def _plan(
+    request: Request, stack: str, run: Any, violations: Any, policy_config: str | None
+) -> StackPlan:
+    return stack_plan(
+        project=run.project,
+        stack=stack,
+        reference=request.reference,
+        resources=run.resources,
+        violations=violations,
+        outputs=run.outputs,
+        policy_config=policy_config,
+    )

@@ -194,11 +194,3 @@ def test_owned_client_that_fails_to_start_is_still_closed(tmp_path, runs, monkey
     with pytest.raises(UsageError, match="printed no port"):
         runner.plan_stacks(request(tmp_path, "dev"))
     assert closed == [True]
-
-
-def test_background_reraises_the_factory_error():
-    def boom():
-        raise ValueError("boom")
-
-    with pytest.raises(ValueError, match="boom"):
-        runner.Background(boom).get()
