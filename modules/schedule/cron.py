@@ -255,10 +255,11 @@ def _parse_day_of_week(raw: str) -> DayOfWeek:
 
 def _unix_hint(fields: list[str]) -> str:
     minute, hour, dom, month, dow = fields
-    if dow == "*":
+    if dow in ("*", "?"):
         suggestion = f"cron({minute} {hour} {dom} {month} ? *)"
-    elif dom == "*":
-        aws_dow = re.sub(r"[0-9]+", lambda m: str(int(m.group(0)) % 7 + 1), dow)
+    elif dom in ("*", "?"):
+        # Unix numbers weekdays 0-7 from Sunday, AWS 1-7; '/2' steps and '#n' are counts, not days.
+        aws_dow = re.sub(r"(?<![/#0-9])[0-9]+", lambda m: str(int(m.group(0)) % 7 + 1), dow)
         suggestion = f"cron({minute} {hour} ? {month} {aws_dow} *)"
     else:
         suggestion = f"cron({minute} {hour} {dom} {month} ? *)"

@@ -22,6 +22,16 @@ def test_five_field_unix_cron_with_weekdays_is_translated_to_sunday_equals_one()
     assert "try cron(0 9 ? * 2-6 *)" in str(error), str(error)
 
 
+def test_five_field_cron_with_question_mark_day_keeps_the_weekdays_in_the_suggestion():
+    error = _error("cron(0 12 ? * MON-FRI)")
+    assert "try cron(0 12 ? * MON-FRI *)" in str(error), str(error)
+
+
+def test_five_field_unix_cron_weekday_step_is_not_renumbered():
+    error = _error("cron(0 9 * * 1-5/2)")
+    assert "try cron(0 9 ? * 2-6/2 *)" in str(error), str(error)
+
+
 def test_seven_field_quartz_cron_is_rejected_with_a_no_seconds_hint():
     assert "no seconds field" in str(_error("cron(0 0 12 * * ? *)"))
 
