@@ -92,3 +92,16 @@ def test_iso_utc_converts_offsets_to_z():
 
     moment = datetime(2026, 3, 29, 3, 0, tzinfo=timezone(timedelta(hours=2)))
     assert render_json.iso_utc(moment) == "2026-03-29T01:00:00Z"
+
+
+def test_readme_documents_every_field_of_the_schema():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section:plan -->")[1].split("<!-- /section:plan -->")[0]
+    stack = render_json.load_schema()["$defs"]["stackReport"]["properties"]
+    names = set(stack)
+    names |= set(stack["verdicts"]["items"]["properties"])
+    names |= set(stack["schedules"]["items"]["properties"])
+    missing = sorted(n for n in names if f"`{n}`" not in section)
+    assert missing == [], f"README section:plan does not document {missing}"
