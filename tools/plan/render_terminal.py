@@ -91,41 +91,49 @@ def _verdicts(plan: StackPlan, plain: bool) -> Group | Text:
     return Group(*blocks)
 
 
-def _schedules(plan: StackPlan, tbox: box.Box) -> Table:
-    table = Table(title="Schedules", box=tbox, title_justify="left")
-    for name in ("pipeline", "trigger", "expression", "time zone"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("description")
-    table.add_column("max runs/day", justify="right")
-    table.add_column("shortest interval", justify="right")
+def _schedules(plan: StackPlan, tbox: box.Box, plain: bool) -> Table:
+    # Two-line cells keep the table readable in an 80-column terminal: the description column
+    # is the one that wraps.
+    table = Table(title="Schedules", box=tbox, title_justify="left", pad_edge=False)
+    table.add_column("pipeline", no_wrap=True)
+    table.add_column("schedule", no_wrap=True)
+    table.add_column("description", min_width=12, ratio=1)
+    table.add_column("max/day", justify="right", no_wrap=True)
+    table.add_column("min gap", justify="right", no_wrap=True)
+    dim = "" if plain else "dim"
     for s in plan.schedules:
+        who = Text(s.pipeline)
+        who.append(f"\n{s.trigger}", style=dim)
+        when = Text(s.expression)
+        when.append(f"\n{s.timezone}", style=dim)
+        what = Text()
+        if not s.enabled:
+            what.append("(disabled) ", style="" if plain else "yellow")
+        what.append(s.description)
+        if s.never_fires:
+            what.append(" (never fires again)", style="" if plain else "red")
         table.add_row(
-            s.pipeline,
-            s.trigger if s.enabled else f"{s.trigger} (disabled)",
-            Text(s.expression),
-            s.timezone,
-            Text(s.description + (" (never fires again)" if s.never_fires else "")),
-            str(s.max_runs_per_day),
-            format_interval(s.min_interval_minutes),
+            who, when, what, str(s.max_runs_per_day), format_interval(s.min_interval_minutes)
         )
     return table
 
 
-def _next_runs(plan: StackPlan, tbox: box.Box) -> Table:
-    table = Table(title="Next runs", box=tbox, title_justify="left")
+def _next_runs(plan: StackPlan, tbox: box.Box, plain: bool) -> Table:
+    table = Table(title="Next runs", box=tbox, title_justify="left", pad_edge=False)
     table.add_column("pipeline", no_wrap=True)
-    table.add_column("#", justify="right")
     table.add_column("UTC", no_wrap=True)
-    table.add_column("local", no_wrap=True)
+    table.add_column("local time", no_wrap=True)
+    dim = "" if plain else "dim"
     for s in plan.schedules:
         if not s.next_runs:
-            table.add_row(s.pipeline, "-", "never fires again", "")
+            table.add_row(s.pipeline, "never fires again", "")
         for i, (utc, local) in enumerate(zip(s.next_runs, s.next_runs_local, strict=False)):
+            label = {0: Text(s.pipeline), 1: Text(s.timezone, style=dim)}.get(i, Text(""))
+            offset = local.strftime("%z")
             table.add_row(
-                s.pipeline if i == 0 else "",
-                str(i + 1),
-                utc.strftime("%Y-%m-%d %H:%M %a UTC"),
-                local.strftime(f"%Y-%m-%d %H:%M %a {s.timezone}"),
+                label,
+                utc.strftime("%Y-%m-%d %H:%M %a"),
+                local.strftime("%Y-%m-%d %H:%M %a ") + f"({offset[:3]}:{offset[3:]})",
             )
     return table
 
@@ -141,7 +149,7 @@ def _resources(plan: StackPlan, tbox: box.Box, plain: bool) -> Group:
 
 def render_stack(plan: StackPlan, console: Console) -> None:
     plain = console.no_color
-    tbox = box.ASCII2 if plain else box.ROUNDED
+    tbox = box.SIMPLE_HEAD
     header = Text()
     header.append(f"Stack {plan.stack}", style="bold")
     header.append(
@@ -156,8 +164,8 @@ def render_stack(plan: StackPlan, console: Console) -> None:
         return
     console.print(_verdicts(plan, plain))
     if plan.schedules:
-        console.print(_schedules(plan, tbox))
-        console.print(_next_runs(plan, tbox))
+        console.print(_schedules(plan, tbox, plain))
+        console.print(_next_runs(plan, tbox, plain))
     else:
         console.print("Schedules: none")
     console.print(_resources(plan, tbox, plain))

@@ -46,8 +46,8 @@ def test_plain_output_shows_schedule_next_runs_in_utc_and_local(ok_plan):
     text = _render((ok_plan,), io.StringIO())
     assert "cron(0 13 * * ? *)" in text
     assert "At 13:00 Europe/Berlin, every day" in text
-    assert "2026-01-01 12:00 Thu UTC" in text
-    assert "2026-01-01 13:00 Thu Europe/Berlin" in text
+    assert "2026-01-01 12:00 Thu   2026-01-01 13:00 Thu (+01:00)" in text
+    assert "Europe/Berlin" in text
     assert "1 d" in text  # 1440 minutes shown as a day
 
 
@@ -84,7 +84,7 @@ def test_disabled_never_firing_schedule_is_labelled(ok_plan, make_schedule):
         enabled=False, next_runs=(), next_runs_local=(), never_fires=True, min_interval_minutes=None
     )
     text = _render((replace(ok_plan, schedules=(schedule,)),), io.StringIO())
-    assert "scheduler (disabled)" in text
+    assert "(disabled) At 13:00 Europe/Berlin, every day (never fires again)" in text
     assert "never fires again" in text
 
 
