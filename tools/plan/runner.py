@@ -9,6 +9,8 @@ would.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -53,7 +55,9 @@ def _run(request: Request, stack: str) -> Any:
     from tools.mockrun import run_stack
 
     try:
-        return run_stack(request.stacks_dir / stack, stack)
+        # A program that prints must not corrupt the report on stdout (`--format json`).
+        with contextlib.redirect_stdout(sys.stderr):
+            return run_stack(request.stacks_dir / stack, stack)
     except ConfigError as error:
         return str(error)
     except Exception as error:

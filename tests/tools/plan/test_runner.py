@@ -194,3 +194,15 @@ def test_owned_client_that_fails_to_start_is_still_closed(tmp_path, runs, monkey
     with pytest.raises(UsageError, match="printed no port"):
         runner.plan_stacks(request(tmp_path, "dev"))
     assert closed == [True]
+
+
+def test_what_a_program_prints_goes_to_stderr_not_to_the_report(tmp_path, monkeypatch, capsys):
+    def chatty_run_stack(stack_dir, stack, *, config=None):
+        print("hello from the program")
+        return Run(stack=stack)
+
+    monkeypatch.setattr(tools.mockrun, "run_stack", chatty_run_stack)
+    runner.plan_stacks(request(tmp_path, "dev", policies=False))
+    captured = capsys.readouterr()
+    assert "hello from the program" not in captured.out
+    assert "hello from the program" in captured.err
