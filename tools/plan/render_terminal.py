@@ -172,6 +172,29 @@ def render_stack(plan: StackPlan, console: Console) -> None:
     console.print()
 
 
+def _summary(plans: tuple[StackPlan, ...], plain: bool) -> Table:
+    """One line per stack at the end, where a long report is read first."""
+    table = Table(title="Summary", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table.add_column("stack", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for name in ("resources", "schedules", "mandatory", "other verdicts"):
+        table.add_column(name, justify="right")
+    for p in plans:
+        status = Text("OK" if p.ok else "FAIL", style="" if plain else ("green" if p.ok else "red"))
+        if p.error is not None:
+            table.add_row(p.stack, status, "-", "-", "-", "configuration error")
+            continue
+        table.add_row(
+            p.stack,
+            status,
+            str(len(p.resources)),
+            str(len(p.schedules)),
+            str(p.mandatory_count),
+            str(len(p.verdicts) - p.mandatory_count),
+        )
+    return table
+
+
 def render(plans: tuple[StackPlan, ...], console: Console) -> None:
     for plan in plans:
         render_stack(plan, console)
@@ -184,6 +207,8 @@ def render(plans: tuple[StackPlan, ...], console: Console) -> None:
         "--policy-pack policies --policy-pack-config policies/config/<stack>.json, "
         "where the Pulumi CLI and AWS credentials exist."
     )
+    if len(plans) > 1:
+        console.print(_summary(plans, plain))
     ok = all(p.ok for p in plans)
     failed = [p.stack for p in plans if not p.ok]
     if ok:

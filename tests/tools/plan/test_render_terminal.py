@@ -126,3 +126,21 @@ def test_resources_without_a_single_root_hang_under_the_stack_name(ok_plan):
     text = _render((replace(ok_plan, resources=(*ok_plan.resources, extra)),), io.StringIO())
     assert "mlsched-prod\n" in text
     assert "loose-queue  aws:sqs/queue:Queue" in text
+
+
+def test_several_stacks_end_with_a_summary_line_each(ok_plan, failing_plan, error_plan):
+    from dataclasses import replace as swap
+
+    plans = (swap(ok_plan, stack="dev"), failing_plan, error_plan)
+    text = _render(plans, io.StringIO())
+    summary = text[text.index("Summary") :]
+    rows = [
+        line.split()
+        for line in summary.splitlines()
+        if line.split()[:1] in (["dev"], ["prod"], ["staging"])
+    ]
+    lines = {row[0]: row[1:] for row in rows}
+    assert lines["dev"] == ["OK", "3", "1", "0", "1"]
+    assert lines["prod"] == ["FAIL", "3", "1", "1", "1"]
+    assert lines["staging"][:2] == ["FAIL", "-"]
+    assert "configuration error" in summary
