@@ -21,8 +21,8 @@ from tools.plan.cli import UsageError, available_stacks
 EXIT_USAGE = 2
 INSTALL_HINT = (
     "the Pulumi CLI is not installed (no `pulumi` on PATH). Install it with\n"
-    "    curl -fsSL https://get.pulumi.com | sh\n"
-    "or see https://www.pulumi.com/docs/iac/download-install/, then log in to the state backend "
+    "    curl -fsSL https://get.pulumi.com | sh      (or: brew install pulumi/tap/pulumi)\n"
+    "or see https://www.pulumi.com/docs/install/, then log in to the state backend "
     "(`pulumi login`) and provide AWS credentials. Without the CLI, `make plan STACK={stack}` "
     "checks the same program and policy pack offline."
 )
