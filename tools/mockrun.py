@@ -40,6 +40,8 @@ MOCK_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
 _LOG = logging.getLogger("mlsched.mockrun")
+# libyaml's loader, where PyYAML was built with it, reads the stack files about ten times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,7 @@ class CapturingMonitor(MockMonitor):
 
 
 def read_project_name(stack_dir: Path) -> str:
-    data = yaml.safe_load((stack_dir / "Pulumi.yaml").read_text())
+    data = yaml.load((stack_dir / "Pulumi.yaml").read_text(), Loader=_YAML_LOADER)
     return str(data["name"])
 
 
@@ -279,7 +281,7 @@ def read_stack_config(stack_dir: Path, stack: str, project: str) -> dict[str, An
     if not path.exists():
         raise ConfigError(f"stack {stack!r}: {path} does not exist; create it with a `config:` map")
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = yaml.load(path.read_text(), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as error:
         raise ConfigError(f"stack {stack!r}: {path} is not valid YAML: {error}") from None
     config = data.get("config") if isinstance(data, dict) else None
