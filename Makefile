@@ -52,7 +52,7 @@ lint: $(SYNCED) ## Lint: ruff check and format check
 	$(VENV)/bin/shellcheck --severity=style .github/scripts/*.sh
 
 test: $(SYNCED) ## Run the test suite with the branch-coverage floor
-	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered
+	$(PY) -m pytest -n auto --cov --cov-report=term-missing:skip-covered
 
 bench: bench-schedule bench-plan ## Benchmarks: schedule engine and offline plan (figures, not pass/fail)
 

@@ -133,3 +133,9 @@ def error_plan() -> StackPlan:
             "stack staging, pipeline churn-training, key schedule: minutes '*/60' is out of range"
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def _plain_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain view takes its width from COLUMNS; test runners and CI set it to anything."""
+    monkeypatch.delenv("COLUMNS", raising=False)
