@@ -22,7 +22,7 @@ STACK ?=
 AT ?=
 OUT ?= build/plan
 
-.PHONY: help setup fmt lint test bench bench-schedule bench-plan plan preview up clean
+.PHONY: help setup fmt lint test proof bench bench-schedule bench-plan plan preview up clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +53,9 @@ lint: $(SYNCED) ## Lint: ruff check and format check
 
 test: $(SYNCED) ## Run the test suite with the branch-coverage floor
 	$(PY) -m pytest -n auto --cov --cov-report=term-missing:skip-covered
+
+proof: $(SYNCED) ## Schedule engine property tests at full strength (6,000 examples, every IANA zone; about a minute)
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -n auto -p no:cov tests/modules/schedule --hypothesis-show-statistics
 
 bench: bench-schedule bench-plan ## Benchmarks: schedule engine and offline plan (figures, not pass/fail)
 
