@@ -21,6 +21,7 @@ import logging
 import runpy
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -384,9 +385,18 @@ def _run_isolated(
     configure(settings)
     set_all_config(config, [])
 
-    previous_loop = _current_loop()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # Pulumi's mock monitor answers RPCs on the default executor's threads and calls _sync_await
+    # there, which creates an event loop per thread and never closes it; such loops, finalised
+    # at interpreter exit, printed "Exception ignored ... Invalid file descriptor" after a plan.
+    # Give each thread its loop up front and close them all when the run ends.
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+    loop.set_default_executor(
+        ThreadPoolExecutor(
+            thread_name_prefix="mockrun", initializer=_thread_loop, initargs=(thread_loops,)
+        )
+    )
     try:
         loop.run_until_complete(run_in_stack(lambda: _no_result(program)))
     except RunError as error:
@@ -401,8 +411,12 @@ def _run_isolated(
         raise
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
+        for thread_loop in thread_loops:
+            thread_loop.close()
         loop.close()
-        asyncio.set_event_loop(previous_loop)
+        # As asyncio.run does. Restoring the caller's loop needed get_event_loop(), which creates
+        # a loop in the main thread when none is set, and that loop was never closed either.
+        asyncio.set_event_loop(None)
 
     stack_outputs = monitor.component_outputs.get(monitor.stack_urn or "", {})
     return StackRun(
@@ -410,15 +424,13 @@ def _run_isolated(
     )
 
 
+def _thread_loop(registry: list[asyncio.AbstractEventLoop]) -> None:
+    thread_loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(thread_loop)
+    registry.append(thread_loop)
+
+
 def _no_result(program: Callable[[], object]) -> None:
     # run_in_stack awaits whatever the callable returns; a program's return value is not a
     # coroutine (runpy returns the module globals).
     program()
-
-
-def _current_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        return None
-    return None if loop.is_closed() else loop

@@ -204,3 +204,20 @@ def test_config_values_json_cannot_carry_are_rejected(mini: Path) -> None:
 def test_named_reports_the_known_names_when_a_name_is_missing(mini: Path) -> None:
     with pytest.raises(KeyError, match="0 resources named 'nope'"):
         run_stack(mini, "test").named("nope")
+
+
+def test_runs_leave_no_open_event_loop_behind(mini: Path) -> None:
+    # An unclosed loop is finalised at interpreter exit and prints a traceback after the plan's
+    # own output ("Exception ignored in BaseEventLoop.__del__").
+    import asyncio
+    import gc
+
+    run_stack(mini, "test")
+    run_stack(mini, "test")
+    gc.collect()
+    open_loops = [
+        o
+        for o in gc.get_objects()
+        if isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed()
+    ]
+    assert open_loops == [], open_loops
