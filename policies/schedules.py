@@ -279,30 +279,18 @@ FIRES_AGAIN = ResourceValidationPolicy(
 )
 
 # --- schedule-time-zone-required -------------------------------------------------------------
-TIME_ZONE_SCHEMA = {"referenceTime": settings.REFERENCE_TIME_SCHEMA}
+TIME_ZONE_SCHEMA: dict[str, Any] = {}
 
 
 def validate_time_zone(args: ResourceValidationArgs, report: ReportViolation) -> None:
     spec = _spec_of(args)
     if spec is None or spec.kind != "scheduler" or spec.timezone is not None:
         return
-    config = settings.merged(args, TIME_ZONE_SCHEMA)
-    try:
-        analysis = _analysis(spec, config)
-    except settings.PolicyConfigError as e:
-        _config_error(report, TIME_ZONE.name, e)
+    schedule = _known_schedule(spec)
+    # The engine knows which hours a cron names; every hour of the day names none.
+    if schedule is None or schedule.kind != "cron" or not schedule.pins_hours:
         return
-    if analysis is None or analysis.schedule.kind != "cron" or not analysis.next_runs:
-        return
-    # Which hours of the day it fires in needs a full day of runs (at most 1440 a day).
-    day = min(analysis.max_runs_per_day + 1, 1441)
-    if day > len(analysis.next_runs):
-        reference = settings.reference_time(config)
-        spec_start, spec_end = _instant(spec.start), _instant(spec.end)
-        analysis = _analyze(analysis.schedule, reference, spec_start, spec_end, day)
-    hours = sorted({run.hour for run in analysis.next_runs})
-    if len(hours) == 24:
-        return  # fires in every hour of the day: no wall-clock hour is named
+    hours = sorted(schedule.spec.hours)
     shown = ", ".join(f"{h:02d}" for h in hours[:6]) + (" ..." if len(hours) > 6 else "")
     report(
         f"{spec.expression} names hours of the day ({shown}) but has no "
