@@ -115,9 +115,9 @@ def _analyze(
     reference: datetime,
     start: datetime | None,
     end: datetime | None,
-    count: int = 48,
 ) -> ScheduleAnalysis:
-    return analyze(schedule, reference=reference, count=count, start=start, end=end)
+    # Policies judge frequency and liveness, never the calendar: one next run is enough.
+    return analyze(schedule, reference=reference, count=1, start=start, end=end)
 
 
 def _known_schedule(spec: ScheduleSpec) -> Schedule | None:
