@@ -150,6 +150,18 @@ def _config_error(report: ReportViolation, policy: str, error: Exception) -> Non
     report(f"cannot judge schedules: {error} (policy {policy}).", None)
 
 
+def _judged(
+    spec: ScheduleSpec, config: Mapping[str, Any], report: ReportViolation, policy: str
+) -> ScheduleAnalysis | None:
+    """The analysis; None when the expression is invalid (schedule-expression-valid reports it)
+    or this policy's own config cannot be used (reported here)."""
+    try:
+        return _analysis(spec, config)
+    except settings.PolicyConfigError as e:
+        _config_error(report, policy, e)
+        return None
+
+
 # --- schedule-expression-valid ---------------------------------------------------------------
 def validate_expression(args: ResourceValidationArgs, report: ReportViolation) -> None:
     spec = _spec_of(args)
@@ -209,11 +221,7 @@ def validate_frequency(args: ResourceValidationArgs, report: ReportViolation) ->
     if spec is None:
         return
     config = settings.merged(args, FREQUENCY_SCHEMA)
-    try:
-        analysis = _analysis(spec, config)
-    except settings.PolicyConfigError as e:
-        _config_error(report, FREQUENCY.name, e)
-        return
+    analysis = _judged(spec, config, report, FREQUENCY.name)
     if analysis is None or analysis.never_fires:
         return
     min_interval = float(config["minIntervalMinutes"])
@@ -251,11 +259,7 @@ def validate_fires_again(args: ResourceValidationArgs, report: ReportViolation) 
     if spec is None:
         return
     config = settings.merged(args, FIRES_AGAIN_SCHEMA)
-    try:
-        analysis = _analysis(spec, config)
-    except settings.PolicyConfigError as e:
-        _config_error(report, FIRES_AGAIN.name, e)
-        return
+    analysis = _judged(spec, config, report, FIRES_AGAIN.name)
     if analysis is None or not analysis.never_fires:
         return
     reference = settings.reference_time(config).isoformat().replace("+00:00", "Z")
@@ -330,11 +334,7 @@ def validate_flexible_window(args: ResourceValidationArgs, report: ReportViolati
         unknown("flexibleTimeWindow.mode")
     if spec.flexible_mode == "FLEXIBLE":
         return
-    try:
-        analysis = _analysis(spec, config)
-    except settings.PolicyConfigError as e:
-        _config_error(report, FLEXIBLE_WINDOW.name, e)
-        return
+    analysis = _judged(spec, config, report, FLEXIBLE_WINDOW.name)
     limit = int(config["aboveRunsPerDay"])
     if analysis is None or analysis.max_runs_per_day <= limit:
         return
