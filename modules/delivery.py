@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -123,6 +124,19 @@ class DeliverySafety(pulumi.ComponentResource):
             )
 
         if args.alarm:
+            # Both alarms fire on the first failed start or dead letter in a period.
+            any_in_period: dict[str, Any] = {
+                "period": ALARM_PERIOD_SECONDS,
+                "evaluation_periods": 1,
+                "threshold": 0,
+                "comparison_operator": "GreaterThanThreshold",
+                # No data means nothing was attempted, not that something failed.
+                "treat_missing_data": "notBreaching",
+                "alarm_actions": list(args.alarm_actions),
+                "ok_actions": list(args.alarm_actions),
+                "tags": tags,
+                "opts": child,
+            }
             if args.trigger == "rule":
                 namespace, metric = "AWS/Events", "FailedInvocations"
                 dimensions: dict[str, pulumi.Input[str]] = {"RuleName": args.rule_name}
@@ -140,16 +154,7 @@ class DeliverySafety(pulumi.ComponentResource):
                     metric_name=metric,
                     dimensions=dimensions,
                     statistic="Sum",
-                    period=ALARM_PERIOD_SECONDS,
-                    evaluation_periods=1,
-                    threshold=0,
-                    comparison_operator="GreaterThanThreshold",
-                    # No data means nothing was attempted, not that something failed.
-                    treat_missing_data="notBreaching",
-                    alarm_actions=list(args.alarm_actions),
-                    ok_actions=list(args.alarm_actions),
-                    tags=tags,
-                    opts=child,
+                    **any_in_period,
                 )
             )
             if queue is not None:
@@ -164,15 +169,7 @@ class DeliverySafety(pulumi.ComponentResource):
                         metric_name="ApproximateNumberOfMessagesVisible",
                         dimensions={"QueueName": queue.name},
                         statistic="Maximum",
-                        period=ALARM_PERIOD_SECONDS,
-                        evaluation_periods=1,
-                        threshold=0,
-                        comparison_operator="GreaterThanThreshold",
-                        treat_missing_data="notBreaching",
-                        alarm_actions=list(args.alarm_actions),
-                        ok_actions=list(args.alarm_actions),
-                        tags=tags,
-                        opts=child,
+                        **any_in_period,
                     )
                 )
 
