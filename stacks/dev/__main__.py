@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pulumi
 
-from modules import aws_context
+from modules.aws import context as aws_context
+from modules.aws.scheduled_pipeline import ScheduledPipeline, ScheduledPipelineArgs
 from modules.config import ConfigError, load_stack_config
-from modules.scheduled_pipeline import ScheduledPipeline, ScheduledPipelineArgs
 
 config = pulumi.Config()
 try:

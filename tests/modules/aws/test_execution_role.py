@@ -1,4 +1,4 @@
-"""modules.execution_role.PipelineExecutionRole under Pulumi mocks."""
+"""modules.aws.execution_role.PipelineExecutionRole under Pulumi mocks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pulumi
 
+from modules.aws.execution_role import PipelineExecutionRole, PipelineExecutionRoleArgs
 from modules.config import PermissionStatement
-from modules.execution_role import PipelineExecutionRole, PipelineExecutionRoleArgs
 from tools.mockrun import StackRun
 
 STEP_ROLE = "arn:aws:iam::${AccountId}:role/step"

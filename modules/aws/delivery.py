@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from modules import aws_context
+from modules.aws import context as aws_context
 from modules.config import TriggerKind
 
 TYPE_TOKEN = "mlsched:events:DeliverySafety"

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pulumi
 import pulumi_aws as aws
 
-from modules import aws_context
+from modules.aws import context as aws_context
+from modules.aws.delivery import DeliverySafety, DeliverySafetyArgs
 from modules.config import TriggerKind
-from modules.delivery import DeliverySafety, DeliverySafetyArgs
 from modules.schedule import Schedule
 
 TYPE_TOKEN = "mlsched:events:ScheduleTrigger"

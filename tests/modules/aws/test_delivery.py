@@ -1,4 +1,4 @@
-"""modules.delivery.DeliverySafety under Pulumi mocks: queue, queue policy, alarms."""
+"""modules.aws.delivery.DeliverySafety under Pulumi mocks: queue, queue policy, alarms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from modules.delivery import DeliverySafety, DeliverySafetyArgs
+from modules.aws.delivery import DeliverySafety, DeliverySafetyArgs
 from tools.mockrun import StackRun
 
 RULE_ARN = "arn:aws:events:us-east-1:123456789012:rule/churn-rule"

@@ -1,4 +1,4 @@
-"""modules.trigger.ScheduleTrigger under Pulumi mocks: roles, policies and target wiring."""
+"""modules.aws.trigger.ScheduleTrigger under Pulumi mocks: roles, policies and target wiring."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pulumi
 
+from modules.aws.trigger import ScheduleTrigger, ScheduleTriggerArgs
 from modules.schedule import parse_schedule
-from modules.trigger import ScheduleTrigger, ScheduleTriggerArgs
 from tools.mockrun import StackRun
 
 PIPELINE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-training"

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import pulumi
 
-from modules import aws_context
+from modules.aws import context as aws_context
+from modules.aws.execution_role import PipelineExecutionRole, PipelineExecutionRoleArgs
+from modules.aws.pipeline import SageMakerPipeline, SageMakerPipelineArgs
+from modules.aws.trigger import ScheduleTrigger, ScheduleTriggerArgs
 from modules.config import PipelineConfig
-from modules.execution_role import PipelineExecutionRole, PipelineExecutionRoleArgs
-from modules.pipeline import SageMakerPipeline, SageMakerPipelineArgs
-from modules.trigger import ScheduleTrigger, ScheduleTriggerArgs
 
 TYPE_TOKEN = "mlsched:ml:ScheduledPipeline"
 

@@ -1,4 +1,4 @@
-"""modules.scheduled_pipeline.ScheduledPipeline: the composed resource graph under mocks."""
+"""modules.aws.scheduled_pipeline.ScheduledPipeline: the composed resource graph under mocks."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 
 import pulumi
 
+from modules.aws.scheduled_pipeline import ScheduledPipeline, ScheduledPipelineArgs
 from modules.config import load_stack_config
-from modules.scheduled_pipeline import ScheduledPipeline, ScheduledPipelineArgs
 from tools.mockrun import StackRun
 
 REFERENCE = datetime(2026, 1, 1, tzinfo=UTC)

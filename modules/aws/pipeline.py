@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws_native as aws_native
 
-from modules import aws_context
+from modules.aws import context as aws_context
 from modules.config import PLACEHOLDER_PATTERN, SUBSTITUTIONS, S3Location
 
 TYPE_TOKEN = "mlsched:sagemaker:Pipeline"

@@ -1,4 +1,4 @@
-"""modules.pipeline.SageMakerPipeline under Pulumi mocks."""
+"""modules.aws.pipeline.SageMakerPipeline under Pulumi mocks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
+from modules.aws.pipeline import SageMakerPipeline, SageMakerPipelineArgs
 from modules.config import S3Location
-from modules.pipeline import SageMakerPipeline, SageMakerPipelineArgs
 from tools.mockrun import StackRun
 
 BODY = json.dumps(

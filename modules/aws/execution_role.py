@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from modules import aws_context
+from modules.aws import context as aws_context
 from modules.config import PLACEHOLDER_PATTERN, PermissionStatement
 
 TYPE_TOKEN = "mlsched:iam:PipelineExecutionRole"

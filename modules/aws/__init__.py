@@ -1,0 +1,1 @@
+"""AWS components: SageMaker pipelines started by EventBridge Scheduler or rules."""
