@@ -1,87 +1,69 @@
-"""The `mlsched:*` config contract: raw stack config -> frozen, validated dataclasses.
+"""The `mlsched:*` config contract, shared core: raw stack config -> frozen, validated dataclasses.
 
-Pure Python (no Pulumi, no cloud calls), so every mistake is reported before anything is
-previewed: all problems of a stack at once, each naming the stack, the pipeline and the key, and
-saying how to fix it.
+Pure Python (no Pulumi, no cloud SDK, no cloud calls), so every mistake is reported before
+anything is previewed: all problems of a stack at once, each naming the stack, the pipeline and
+the key, and saying how to fix it.
+
+What the core owns
+    The keys every cloud shares (`SHARED_KEYS`: name, cloud, schedule, timezone, enabled,
+    parameters, description, tags, protect, expectedDuration), the stack-level `mlsched:tags`,
+    unique pipeline names, unknown-key did-you-mean over the shared keys plus the entry's cloud's
+    keys, and the error types (`ConfigIssue`, `ConfigError`, `IssueContext`). It validates the
+    *shape* of shared keys (required, type, structure); limits that differ per cloud (name rules,
+    tag lengths, description length, parameter names) are the cloud's.
+
+Cloud plug-in contract
+    Every pipeline entry has `cloud: aws | azure | gcp` (default `aws`). For a cloud `<c>` the core
+    imports `modules.<c>.config` lazily, on the first entry that names it (so a stack pays only
+    for the clouds it uses), and reads its module attribute `VALIDATOR`, a `CloudValidator`:
+
+    * `keys`: the cloud's own pipeline keys -> one-line description (for did-you-mean);
+    * `check_name(name)` / `check_tag(key, value)`: the cloud's naming and tag rules, returning a
+      problem sentence or None; `schedule_example`: a valid schedule in the cloud's dialect;
+    * `validate(entry, ctx)`: the one call per entry. It gets a `PipelineEntry` (the raw mapping,
+      the already validated `SharedFields`, the stack folder and the reference instant), reports
+      every problem with `ctx.add(key, problem)` and returns its frozen config, a subclass of
+      `PipelineBase` built as `Config(**entry.shared.fields(), schedule=..., ...)`, or None.
+      `parse_schedule_key` parses the `schedule`/`timezone` keys in the cloud's dialect.
+
+    Cloud config modules are pure validation: they import no Pulumi SDK. A cloud whose
+    `modules.<c>.config` does not exist yet gets a "not supported yet" error naming the stack,
+    pipeline and key `cloud`.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
+import importlib
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from modules.schedule import Schedule, ScheduleError, analyze, parse_schedule
 
-DEFINITION_VERSION = "2020-12-01"
-# https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePipeline.html
-PIPELINE_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
-# SageMaker allows 256 characters, but child resources are auto-named
-# `<name>-trigger-schedule-<7 hex>` (EventBridge Scheduler, 64 characters at most) and
-# `<name>-execution-role-<7 hex>` (IAM, 64 characters at most).
-MAX_PIPELINE_NAME_LENGTH = 39
-MAX_DEFINITION_BODY_CHARS = 1_048_576
-# EventBridge Scheduler: https://docs.aws.amazon.com/scheduler/latest/APIReference/API_SageMakerPipelineParameter.html
-SCHEDULER_PARAMETER_NAME = re.compile(r"^[A-Za-z0-9\-_]{1,256}$")
-# EventBridge rules are stricter (no underscores, must start and end alphanumeric):
-# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SageMakerPipelineParameter.html
-RULE_PARAMETER_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
-MAX_PARAMETER_NAME_LENGTH = 256
-MAX_PARAMETER_VALUE_LENGTH = 1024
-MAX_PARAMETERS = 200
-# Ranges shared by Scheduler's and EventBridge rules' RetryPolicy.
-RETRY_ATTEMPTS_RANGE = (0, 185)
-EVENT_AGE_RANGE = (60, 86_400)
-FLEXIBLE_WINDOW_RANGE = (1, 1_440)
-SCHEDULE_GROUP_PATTERN = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")
-ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
-ALARM_ACTION_PATTERN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:\S+$")
-IAM_ACTION_PATTERN = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
-S3_URI_PATTERN = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>\S+)$")
-PLACEHOLDER_PATTERN = re.compile(r"\$\{([^}]*)\}")
-# Values the SageMakerPipeline component substitutes into a definition body, so one definition
-# file serves every account and region.
-SUBSTITUTIONS = ("ExecutionRoleArn", "AccountId", "Region", "Partition")
-# Placeholders allowed in `permissions` resources and `passRoles`, so one config line serves
-# every account; the PipelineExecutionRole component fills them in.
-ARN_SUBSTITUTIONS = ("AccountId", "Region", "Partition")
-_SAMPLE_VALUES = {"AccountId": "123456789012", "Region": "us-east-1", "Partition": "aws"}
-PARAMETER_TYPES = ("String", "Integer", "Float", "Boolean")
+CLOUDS = ("aws", "azure", "gcp")
+DEFAULT_CLOUD = "aws"
 
-TriggerKind = Literal["scheduler", "rule"]
-
-PIPELINE_KEYS: dict[str, str] = {
+SHARED_KEYS: dict[str, str] = {
     "name": "pipeline name (required)",
-    "definition": "path to the definition JSON, relative to the stack folder, or s3://bucket/key",
-    "schedule": "cron(...), rate(...) or at(...) (required)",
-    "timezone": "IANA time zone of the schedule (Scheduler only), default UTC",
-    "trigger": "scheduler (default) or rule",
+    "cloud": "aws (default), azure or gcp",
+    "schedule": "the schedule in the cloud's dialect (required)",
+    "timezone": "time zone of the schedule, default UTC",
     "enabled": "whether the schedule fires, default true",
     "parameters": "pipeline parameters passed on every run, default none",
-    "flexibleWindowMinutes": "Scheduler flexible time window, default off",
-    "startDate": "first instant the schedule may fire (Scheduler only)",
-    "endDate": "last instant the schedule may fire (Scheduler only)",
-    "scheduleGroup": "EventBridge Scheduler schedule group, default `default`",
-    "retryAttempts": "retries of a failed start, default 3",
-    "maxEventAgeSeconds": "give up retrying after this many seconds, default 3600",
-    "deadLetterQueue": "SQS dead-letter queue for failed starts, default true",
-    "alarm": "CloudWatch alarms on failed starts, default true",
-    "alarmActions": "ARNs notified when an alarm fires, default none",
-    "parallelism": "max parallel steps per execution, default SageMaker's",
     "description": "pipeline description, default none",
-    "displayName": "pipeline display name, default the name",
-    "protect": "Pulumi protect on the pipeline, default false",
     "tags": "tags on every resource of the pipeline, default none",
-    "executionRoleArn": "existing SageMaker execution role to use instead of creating one",
-    "permissions": "Allow statements of the created execution role",
-    "passRoles": "role ARNs the execution role may pass to SageMaker",
+    "protect": "Pulumi protect on the pipeline, default false",
+    "expectedDuration": "how long one run usually takes (e.g. 90m, 2h, 1h30m), default unknown",
 }
-STATEMENT_KEYS = ("sid", "actions", "resources")
+
+# `90m`, `2h`, `1h30m`, `1d`, `1d12h`: whole minutes at least, so the overlap policies compare
+# like with like (schedule intervals are whole minutes on every cloud).
+DURATION_PATTERN = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+MAX_EXPECTED_DURATION = timedelta(days=31)
 
 
 @dataclass(frozen=True)
@@ -113,69 +95,104 @@ class ConfigError(ValueError):
         super().__init__("\n".join(lines))
 
 
-@dataclass(frozen=True)
-class S3Location:
-    bucket: str
-    key: str
+@dataclass
+class IssueContext:
+    """Where problems are collected: every `add` names this stack and pipeline."""
+
+    stack: str
+    pipeline: str | None
+    issues: list[ConfigIssue]
+
+    def add(self, key: str, problem: str) -> None:
+        self.issues.append(ConfigIssue(self.stack, self.pipeline, key, problem))
 
 
-@dataclass(frozen=True)
-class PipelineDefinition:
-    """Where the definition comes from; `body` is the JSON text when it is a file in the repo."""
+@dataclass(frozen=True, kw_only=True)
+class SharedFields:
+    """The validated shared keys of one entry (the cloud adds its own and the schedule)."""
 
-    source: str
-    body: str | None = None
-    s3: S3Location | None = None
-    # (Name, Type) of each declared parameter; None when the body is not readable here (S3).
-    declared_parameters: tuple[tuple[str, str], ...] | None = None
-    placeholders: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class PermissionStatement:
-    actions: tuple[str, ...]
-    resources: tuple[str, ...]
-    sid: str | None = None
-
-
-@dataclass(frozen=True)
-class ExecutionRoleConfig:
-    """`arn` set: use that role, create nothing. Otherwise create a role with `statements`."""
-
-    arn: str | None = None
-    statements: tuple[PermissionStatement, ...] = ()
-    pass_roles: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PipelineConfig:
     name: str
-    definition: PipelineDefinition
-    schedule: Schedule
-    trigger: TriggerKind = "scheduler"
+    cloud: str = DEFAULT_CLOUD
     enabled: bool = True
+    """False: the schedule exists but does not fire."""
     parameters: tuple[tuple[str, str], ...] = ()
-    flexible_window_minutes: int | None = None
-    start_date: datetime | None = None
-    end_date: datetime | None = None
-    schedule_group: str = "default"
-    retry_attempts: int = 3
-    max_event_age_seconds: int = 3_600
-    dead_letter_queue: bool = True
-    alarm: bool = True
-    alarm_actions: tuple[str, ...] = ()
-    parallelism: int | None = None
+    """Run parameters as text (numbers and booleans converted the way the clouds send them)."""
     description: str | None = None
-    display_name: str | None = None
     protect: bool = False
+    """Pulumi `protect` on the pipeline resource."""
     tags: tuple[tuple[str, str], ...] = ()
-    execution_role: ExecutionRoleConfig = field(default_factory=ExecutionRoleConfig)
+    """Stack tags overlaid with the entry's own, sorted by key."""
+    expected_duration: timedelta | None = None
+    """How long one run usually takes; None: unknown, overlap policies cannot judge it."""
+
+    def fields(self) -> dict[str, Any]:
+        """The shared values as keyword arguments for a cloud's `PipelineBase` subclass."""
+        return {f.name: getattr(self, f.name) for f in fields(SharedFields)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PipelineBase(SharedFields):
+    """What every cloud's pipeline config has: the shared fields and the parsed schedule."""
+
+    schedule: Schedule
+
+
+@dataclass(frozen=True)
+class PipelineEntry:
+    """What a cloud validator gets for one entry."""
+
+    raw: Mapping[str, Any]
+    shared: SharedFields
+    stack: str
+    base_dir: Path
+    """The stack folder; relative paths in the entry are relative to it."""
+    reference: datetime
+    """The instant "never fires" is judged against."""
+
+
+@dataclass(frozen=True)
+class CloudValidator:
+    """The plug-in a cloud exports as `modules.<cloud>.config.VALIDATOR` (see module docstring)."""
+
+    keys: Mapping[str, str]
+    validate: Callable[[PipelineEntry, IssueContext], PipelineBase | None]
+    check_name: Callable[[str], str | None]
+    check_tag: Callable[[str, str], str | None]
+    schedule_example: str
+    """Shown when `schedule` is missing, e.g. `cron(0 12 * * ? *)`."""
 
 
 @dataclass(frozen=True)
 class StackConfig:
     stack: str
-    pipelines: tuple[PipelineConfig, ...]
+    pipelines: tuple[PipelineBase, ...]
+
+    @property
+    def clouds(self) -> tuple[str, ...]:
+        """The clouds this stack's pipelines use, in `CLOUDS` order."""
+        used = {p.cloud for p in self.pipelines}
+        return tuple(c for c in CLOUDS if c in used)
+
+
+_NOT_BUILT = object()
+_validators: dict[str, Any] = {}
+
+
+def validator_for(cloud: str) -> CloudValidator | None:
+    """The cloud's validator, imported on first use; None while the cloud is not built."""
+    found = _validators.get(cloud)
+    if found is None:
+        try:
+            module = importlib.import_module(f"modules.{cloud}.config")
+        except ModuleNotFoundError as error:
+            # Only a missing plug-in means "not built"; a plug-in that fails to import is a bug.
+            if error.name not in (f"modules.{cloud}", f"modules.{cloud}.config"):
+                raise
+            found = _NOT_BUILT
+        else:
+            found = module.VALIDATOR
+        _validators[cloud] = found
+    return None if found is _NOT_BUILT else found
 
 
 def load_stack_config(
@@ -207,12 +224,14 @@ def load_stack_config(
                 )
             ]
         )
-    common_tags = _tags(stack_tags or {}, _Ctx(stack, None, issues), "mlsched:tags")
-    pipelines: list[PipelineConfig] = []
+    stack_ctx = IssueContext(stack, None, issues)
+    common_tags = read_tags(stack_tags or {}, stack_ctx, "mlsched:tags")
+    _check_stack_tags(common_tags, raw_pipelines, stack_ctx)
+    pipelines: list[PipelineBase] = []
     seen: dict[str, str] = {}
     for index, raw in enumerate(raw_pipelines):
         label = raw.get("name") if isinstance(raw, dict) else None
-        ctx = _Ctx(stack, label if isinstance(label, str) else f"#{index + 1}", issues)
+        ctx = IssueContext(stack, label if isinstance(label, str) else f"#{index + 1}", issues)
         if not isinstance(raw, dict):
             ctx.add("mlsched:pipelines", "each entry must be an object with `name`, ...")
             continue
@@ -224,8 +243,9 @@ def load_stack_config(
         if folded in seen:
             ctx.add(
                 "name",
-                f"duplicates pipeline {seen[folded]!r} (SageMaker ARNs are lowercase, so names "
-                "differing only in case collide); give each pipeline a unique name",
+                f"duplicates pipeline {seen[folded]!r}; names must be unique in a stack "
+                "regardless of case (SageMaker ARNs are lowercase, and resource names derive "
+                "from them), so give each pipeline a unique name",
             )
             continue
         seen[folded] = pipeline.name
@@ -235,338 +255,129 @@ def load_stack_config(
     return StackConfig(stack=stack, pipelines=tuple(pipelines))
 
 
-@dataclass
-class _Ctx:
-    stack: str
-    pipeline: str | None
-    issues: list[ConfigIssue]
+def _cloud(raw: Mapping[str, Any], ctx: IssueContext) -> CloudValidator | None:
+    cloud = raw.get("cloud", DEFAULT_CLOUD)
+    if not isinstance(cloud, str) or cloud not in CLOUDS:
+        close = difflib.get_close_matches(str(cloud).lower(), CLOUDS, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        ctx.add("cloud", f"{cloud!r} is not a cloud; {hint}use one of {', '.join(CLOUDS)}")
+        return None
+    validator = validator_for(cloud)
+    if validator is None:
+        ctx.add(
+            "cloud",
+            f"{cloud} pipelines are not supported yet (mlsched has no modules/{cloud}/config.py "
+            f"in this version); deploy this pipeline with `cloud: aws` or remove it",
+        )
+    return validator
 
-    def add(self, key: str, problem: str) -> None:
-        self.issues.append(ConfigIssue(self.stack, self.pipeline, key, problem))
+
+def _check_stack_tags(
+    tags: tuple[tuple[str, str], ...], raw_pipelines: list[Any], ctx: IssueContext
+) -> None:
+    """Stack tags land on every pipeline, so each cloud the stack uses must accept them."""
+    clouds = {
+        r.get("cloud", DEFAULT_CLOUD)
+        for r in raw_pipelines
+        if isinstance(r, dict) and r.get("cloud", DEFAULT_CLOUD) in CLOUDS
+    }
+    for cloud in sorted(clouds):
+        validator = validator_for(cloud)
+        if validator is None:
+            continue
+        for key, value in tags:
+            problem = validator.check_tag(key, value)
+            if problem is not None:
+                ctx.add(f"mlsched:tags.{key}", f"{problem} ({cloud})")
 
 
 def _pipeline(
     raw: dict[str, Any],
-    ctx: _Ctx,
+    ctx: IssueContext,
     base_dir: Path,
     reference: datetime,
     common_tags: tuple[tuple[str, str], ...],
-) -> PipelineConfig | None:
-    for key in raw:
-        if key not in PIPELINE_KEYS:
-            close = difflib.get_close_matches(str(key), list(PIPELINE_KEYS), n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else "remove it"
-            ctx.add(str(key), f"unknown key; {hint} Known keys: {', '.join(PIPELINE_KEYS)}")
-
-    name = _name(raw, ctx)
-    trigger = raw.get("trigger", "scheduler")
-    if trigger not in ("scheduler", "rule"):
-        ctx.add("trigger", f"{trigger!r} is not a trigger; use `scheduler` (default) or `rule`")
-        trigger = "scheduler"
-    scheduler_only = [
-        k
-        for k in ("timezone", "flexibleWindowMinutes", "startDate", "endDate", "scheduleGroup")
-        if raw.get(k) is not None
-    ]
-    if trigger == "rule":
-        for key in scheduler_only:
-            ctx.add(
-                key,
-                "is only supported by EventBridge Scheduler; EventBridge rules run in UTC with "
-                "no window or dates. Remove it, or drop `trigger: rule` to use Scheduler",
-            )
-
-    start = _date(raw, "startDate", ctx)
-    end = _date(raw, "endDate", ctx)
-    if start and end and end <= start:
-        ctx.add("endDate", f"{_iso(end)} is not after startDate {_iso(start)}; swap or fix them")
-        start = end = None
-    schedule = _schedule(raw, ctx, trigger, reference, start=start, end=end)
-    definition = _definition(raw, ctx, base_dir)
-    parameters = _parameters(raw, ctx, trigger, definition)
-    window = _int(raw, "flexibleWindowMinutes", ctx, None, FLEXIBLE_WINDOW_RANGE)
-    group = raw.get("scheduleGroup", "default")
-    if not isinstance(group, str) or not SCHEDULE_GROUP_PATTERN.match(group):
-        ctx.add("scheduleGroup", "must be 1-64 letters, digits, `-`, `_` or `.`")
-    role = _execution_role(raw, ctx)
-    alarm_actions = _string_list(raw, "alarmActions", ctx)
-    for arn in alarm_actions:
-        if not ALARM_ACTION_PATTERN.match(arn):
-            ctx.add("alarmActions", f"{arn!r} is not an ARN; use e.g. an SNS topic ARN")
-    tags = dict(common_tags)
-    tags.update(_tags(raw.get("tags") or {}, ctx, "tags"))
-
-    fields = {
-        "enabled": _bool(raw, "enabled", ctx, True),
-        "retry_attempts": _int(raw, "retryAttempts", ctx, 3, RETRY_ATTEMPTS_RANGE),
-        "max_event_age_seconds": _int(raw, "maxEventAgeSeconds", ctx, 3_600, EVENT_AGE_RANGE),
-        "dead_letter_queue": _bool(raw, "deadLetterQueue", ctx, True),
-        "alarm": _bool(raw, "alarm", ctx, True),
-        # SageMaker documents only the minimum; the API field is a 32-bit integer.
-        "parallelism": _int(raw, "parallelism", ctx, None, (1, 2**31 - 1)),
-        "description": _optional_str(raw, "description", ctx, 3_072),
-        "display_name": _optional_str(raw, "displayName", ctx, 256),
-        "protect": _bool(raw, "protect", ctx, False),
-    }
-    if name is None or schedule is None or definition is None:
+) -> PipelineBase | None:
+    validator = _cloud(raw, ctx)
+    if validator is None:
         return None
-    return PipelineConfig(
-        name=name,
-        definition=definition,
-        schedule=schedule,
-        trigger=trigger,
-        parameters=parameters,
-        flexible_window_minutes=window,
-        start_date=start,
-        end_date=end,
-        schedule_group=group if isinstance(group, str) else "default",
-        alarm_actions=alarm_actions,
+    known = {**SHARED_KEYS, **validator.keys}
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else "remove it"
+            ctx.add(str(key), f"unknown key; {hint} Known keys: {', '.join(known)}")
+
+    name = _name(raw, ctx, validator)
+    if raw.get("schedule") in (None, ""):
+        ctx.add("schedule", f"is required; add e.g. `schedule: {validator.schedule_example}`")
+    timezone = raw.get("timezone")
+    if timezone is not None and not isinstance(timezone, str):
+        ctx.add(
+            "timezone",
+            "must be a time zone name: IANA such as Europe/Berlin (azure: a Windows ID such "
+            f"as W. Europe Standard Time), got {timezone!r}",
+        )
+    tags = dict(common_tags)
+    for key, value in read_tags(raw.get("tags") or {}, ctx, "tags"):
+        problem = validator.check_tag(key, value)
+        if problem is not None:
+            ctx.add(f"tags.{key}", problem)
+        tags[key] = value
+    description = raw.get("description")
+    if description is not None and not isinstance(description, str):
+        ctx.add("description", f"must be a string, got {description!r}")
+        description = None
+    shared = SharedFields(
+        name=name or str(ctx.pipeline),
+        cloud=raw.get("cloud", DEFAULT_CLOUD),
+        enabled=get_bool(raw, "enabled", ctx, True),
+        parameters=_parameters(raw, ctx),
+        description=description,
+        protect=get_bool(raw, "protect", ctx, False),
         tags=tuple(sorted(tags.items())),
-        execution_role=role,
-        **fields,
+        expected_duration=_duration(raw, "expectedDuration", ctx),
     )
+    entry = PipelineEntry(
+        raw=raw, shared=shared, stack=ctx.stack, base_dir=base_dir, reference=reference
+    )
+    pipeline = validator.validate(entry, ctx)
+    return pipeline if name is not None else None
 
 
-def _name(raw: dict[str, Any], ctx: _Ctx) -> str | None:
+def _name(raw: Mapping[str, Any], ctx: IssueContext, validator: CloudValidator) -> str | None:
     name = raw.get("name")
     if name is None:
         ctx.add("name", "is required; add `name: <pipeline-name>`")
         return None
-    if not isinstance(name, str) or not PIPELINE_NAME_PATTERN.match(name):
-        ctx.add(
-            "name",
-            f"{name!r} is not a valid SageMaker pipeline name; use letters, digits and hyphens, "
-            "starting and ending with a letter or digit",
-        )
-        return None
-    if len(name) > MAX_PIPELINE_NAME_LENGTH:
-        ctx.add(
-            "name",
-            f"is {len(name)} characters; mlsched allows {MAX_PIPELINE_NAME_LENGTH} so the "
-            "auto-named schedule and IAM roles stay within AWS's 64-character limit. Shorten it",
-        )
+    problem = (
+        validator.check_name(name)
+        if isinstance(name, str) and name
+        else f"{name!r} is not a pipeline name; use a non-empty string"
+    )
+    if problem is not None:
+        ctx.add("name", problem)
         return None
     return name
 
 
-def _schedule(
-    raw: dict[str, Any],
-    ctx: _Ctx,
-    trigger: str,
-    reference: datetime,
-    *,
-    start: datetime | None,
-    end: datetime | None,
-) -> Schedule | None:
-    expression = raw.get("schedule")
-    if not isinstance(expression, str) or not expression.strip():
-        ctx.add("schedule", "is required; add e.g. `schedule: cron(0 12 * * ? *)`")
-        return None
-    timezone = raw.get("timezone")
-    if timezone is not None and not isinstance(timezone, str):
-        ctx.add("timezone", "must be an IANA time zone name such as Europe/Berlin")
-        return None
-    try:
-        schedule = parse_schedule(expression, timezone if trigger == "scheduler" else None)
-    except ScheduleError as error:
-        key = "timezone" if error.field == "timezone" else "schedule"
-        ctx.add(key, str(error))
-        return None
-    if trigger == "rule" and schedule.kind == "at":
-        ctx.add(
-            "schedule",
-            "one-time at() schedules need EventBridge Scheduler; drop `trigger: rule`",
-        )
-        return None
-    try:
-        analysis = analyze(schedule, reference=reference, count=1, start=start, end=end)
-    except ScheduleError as error:
-        ctx.add("schedule", str(error))
-        return None
-    if analysis.never_fires:
-        window = ""
-        if start or end:
-            window = f" between {_iso(start) if start else '-'} and {_iso(end) if end else '-'}"
-        ctx.add(
-            "schedule",
-            f"{expression} never fires after {_iso(reference)}{window}; pick a future time "
-            "or widen startDate/endDate",
-        )
-        return None
-    return schedule
-
-
-def _definition(raw: dict[str, Any], ctx: _Ctx, base_dir: Path) -> PipelineDefinition | None:
-    source = raw.get("definition")
-    if not isinstance(source, str) or not source.strip():
-        ctx.add(
-            "definition",
-            "is required; give a JSON file path relative to the stack folder "
-            "(e.g. ../../pipelines/churn-training.json) or s3://bucket/key",
-        )
-        return None
-    if source.startswith("s3://"):
-        match = S3_URI_PATTERN.match(source)
-        if not match:
-            ctx.add("definition", f"{source!r} is not an s3://bucket/key location")
-            return None
-        return PipelineDefinition(source=source, s3=S3Location(match["bucket"], match["key"]))
-    path = (base_dir / source).resolve()
-    if not path.is_file():
-        ctx.add(
-            "definition",
-            f"file {source} not found (looked at {path}); paths are relative to the stack "
-            "folder. Fix the path or add the file",
-        )
-        return None
-    body = path.read_text(encoding="utf-8")
-    if len(body) > MAX_DEFINITION_BODY_CHARS:
-        ctx.add(
-            "definition",
-            f"{source} is {len(body)} characters; SageMaker accepts at most "
-            f"{MAX_DEFINITION_BODY_CHARS} inline. Upload it to S3 and use s3://bucket/key",
-        )
-        return None
-    try:
-        document = json.loads(body)
-    except json.JSONDecodeError as error:
-        ctx.add(
-            "definition",
-            f"{source} is not valid JSON (line {error.lineno}, column {error.colno}: "
-            f"{error.msg}); fix the file",
-        )
-        return None
-    return _check_document(document, body, source, ctx)
-
-
-def _check_document(document: Any, body: str, source: str, ctx: _Ctx) -> PipelineDefinition | None:
-    if not isinstance(document, dict):
-        ctx.add("definition", f"{source} must hold a JSON object with Version, Parameters, Steps")
-        return None
-    ok = True
-    version = document.get("Version")
-    if version != DEFINITION_VERSION:
-        ctx.add(
-            "definition",
-            f"{source} has Version {version!r}; SageMaker pipeline definitions must say "
-            f'"Version": "{DEFINITION_VERSION}"',
-        )
-        ok = False
-    declared: list[tuple[str, str]] = []
-    parameters = document.get("Parameters")
-    if not isinstance(parameters, list):
-        ctx.add(
-            "definition",
-            f'{source} has no "Parameters" list; add "Parameters": [] (or the parameters '
-            "the steps use)",
-        )
-        ok = False
-    else:
-        for entry in parameters:
-            if not isinstance(entry, dict) or not isinstance(entry.get("Name"), str):
-                ctx.add("definition", f"{source}: every Parameters entry needs a string Name")
-                ok = False
-                continue
-            if entry.get("Type", "String") not in PARAMETER_TYPES:
-                ctx.add(
-                    "definition",
-                    f"{source}: parameter {entry['Name']!r} has Type {entry.get('Type')!r}; "
-                    f"use one of {', '.join(PARAMETER_TYPES)}",
-                )
-                ok = False
-            declared.append((entry["Name"], entry.get("Type", "String")))
-    steps = document.get("Steps")
-    if not isinstance(steps, list) or not steps:
-        ctx.add("definition", f'{source} has no "Steps"; a pipeline needs at least one step')
-        ok = False
-    placeholders = frozenset(PLACEHOLDER_PATTERN.findall(body))
-    unknown = sorted(placeholders - set(SUBSTITUTIONS))
-    if unknown:
-        ctx.add(
-            "definition",
-            f"{source} uses unknown placeholder(s) {', '.join('${' + u + '}' for u in unknown)}; "
-            f"the available ones are {', '.join('${' + s + '}' for s in SUBSTITUTIONS)}",
-        )
-        ok = False
-    if not ok:
-        return None
-    return PipelineDefinition(
-        source=source,
-        body=body,
-        declared_parameters=tuple(declared),
-        placeholders=placeholders,
-    )
-
-
-def _parameters(
-    raw: dict[str, Any], ctx: _Ctx, trigger: str, definition: PipelineDefinition | None
-) -> tuple[tuple[str, str], ...]:
+def _parameters(raw: Mapping[str, Any], ctx: IssueContext) -> tuple[tuple[str, str], ...]:
     values = raw.get("parameters") or {}
     if not isinstance(values, dict):
         ctx.add("parameters", "must be a map of parameter name to value")
         return ()
-    if len(values) > MAX_PARAMETERS:
-        ctx.add(
-            "parameters",
-            f"has {len(values)} entries; EventBridge passes at most {MAX_PARAMETERS}",
-        )
-    declared_types: dict[str, str] | None = None
-    if definition is not None and definition.declared_parameters is not None:
-        declared_types = dict(definition.declared_parameters)
     result: list[tuple[str, str]] = []
-    pattern = SCHEDULER_PARAMETER_NAME if trigger == "scheduler" else RULE_PARAMETER_NAME
     for name, value in values.items():
-        key = f"parameters.{name}"
-        text = _parameter_text(value)
+        text = parameter_text(value)
         if text is None:
-            ctx.add(key, "must be a string, number or boolean")
+            ctx.add(f"parameters.{name}", "must be a string, number or boolean")
             continue
-        if len(str(name)) > MAX_PARAMETER_NAME_LENGTH or not pattern.match(str(name)):
-            allowed = (
-                "letters, digits, `-` and `_`"
-                if trigger == "scheduler"
-                else "letters, digits and `-`, starting and ending with a letter or digit"
-            )
-            ctx.add(
-                key,
-                f"is not a valid EventBridge {trigger} parameter name; use 1-256 of {allowed}",
-            )
-        minimum = 1 if trigger == "scheduler" else 0
-        if not minimum <= len(text) <= MAX_PARAMETER_VALUE_LENGTH:
-            ctx.add(
-                key,
-                f"value is {len(text)} characters; EventBridge {trigger} accepts "
-                f"{minimum}-{MAX_PARAMETER_VALUE_LENGTH}",
-            )
-        if declared_types is not None:
-            _check_declared(str(name), text, declared_types, ctx, key)
         result.append((str(name), text))
     return tuple(result)
 
 
-def _check_declared(name: str, text: str, declared: dict[str, str], ctx: _Ctx, key: str) -> None:
-    if name not in declared:
-        close = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        ctx.add(
-            key,
-            "is not declared in the definition's Parameters, so SageMaker would reject every "
-            f"execution.{hint} Declared: {', '.join(declared) or 'none'}",
-        )
-        return
-    kind = declared[name]
-    valid = True
-    if kind == "Integer":
-        valid = re.fullmatch(r"-?\d+", text) is not None
-    elif kind == "Float":
-        valid = re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text) is not None
-    elif kind == "Boolean":
-        valid = text in ("true", "false")
-    if not valid:
-        ctx.add(key, f"value {text!r} is not a valid {kind}, the type the definition declares")
-
-
-def _parameter_text(value: Any) -> str | None:
+def parameter_text(value: Any) -> str | None:
+    """A run parameter as the clouds send it: booleans lowercase, numbers as written."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
@@ -574,135 +385,89 @@ def _parameter_text(value: Any) -> str | None:
     return None
 
 
-def _execution_role(raw: dict[str, Any], ctx: _Ctx) -> ExecutionRoleConfig:
-    arn = raw.get("executionRoleArn")
-    statements = raw.get("permissions")
-    pass_roles = _string_list(raw, "passRoles", ctx)
-    for role in pass_roles:
-        if _arn_placeholders_ok(role, "passRoles", ctx) and (
-            not ROLE_ARN_PATTERN.match(_with_samples(role)) or "*" in role
-        ):
-            ctx.add("passRoles", f"{role!r} is not an IAM role ARN (no wildcards); name the role")
-    if arn is not None:
-        if not isinstance(arn, str) or not ROLE_ARN_PATTERN.match(arn):
-            ctx.add(
-                "executionRoleArn",
-                f"{arn!r} is not an IAM role ARN like arn:aws:iam::123456789012:role/name",
-            )
-        if statements is not None or pass_roles:
-            ctx.add(
-                "executionRoleArn",
-                "an existing role cannot be combined with `permissions` or `passRoles`; "
-                "manage that role's policies where it is defined, or drop executionRoleArn",
-            )
-        return ExecutionRoleConfig(arn=arn if isinstance(arn, str) else None)
-    if statements is None:
-        return ExecutionRoleConfig(pass_roles=pass_roles)
-    if not isinstance(statements, list):
-        ctx.add("permissions", "must be a list of {actions: [...], resources: [...]} statements")
-        return ExecutionRoleConfig(pass_roles=pass_roles)
-    parsed = [_statement(s, i, ctx) for i, s in enumerate(statements)]
-    return ExecutionRoleConfig(
-        statements=tuple(s for s in parsed if s is not None), pass_roles=pass_roles
-    )
-
-
-def _statement(raw: Any, index: int, ctx: _Ctx) -> PermissionStatement | None:
-    key = f"permissions[{index}]"
-    if not isinstance(raw, dict):
-        ctx.add(key, "must be an object with `actions` and `resources`")
-        return None
-    for extra in raw:
-        if extra not in STATEMENT_KEYS:
-            close = difflib.get_close_matches(str(extra), STATEMENT_KEYS, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else "remove it"
-            ctx.add(f"{key}.{extra}", f"unknown key; {hint}")
-    actions = raw.get("actions")
-    resources = raw.get("resources")
-    good = True
-    if not _is_str_list(actions) or not actions:
-        ctx.add(f"{key}.actions", "must be a non-empty list of actions like s3:GetObject")
-        good = False
-    else:
-        for action in actions:
-            if not IAM_ACTION_PATTERN.match(action) or action.split(":")[1] == "*":
-                ctx.add(
-                    f"{key}.actions",
-                    f"{action!r} is not a least-privilege action; name the actions "
-                    "(service:Action) instead of a whole service or `*`",
-                )
-                good = False
-            if action.lower() == "iam:passrole":
-                ctx.add(
-                    f"{key}.actions",
-                    "grant iam:PassRole through `passRoles` so it is limited to SageMaker",
-                )
-                good = False
-    if not _is_str_list(resources) or not resources:
-        ctx.add(f"{key}.resources", "must be a non-empty list of ARNs")
-        good = False
-    else:
-        for resource in resources:
-            good = _arn_placeholders_ok(resource, f"{key}.resources", ctx) and good
-    sid = raw.get("sid")
-    if sid is not None and (not isinstance(sid, str) or not sid.isalnum()):
-        ctx.add(f"{key}.sid", "must be alphanumeric")
-        good = False
-    if not good:
-        return None
-    return PermissionStatement(actions=tuple(actions), resources=tuple(resources), sid=sid)
-
-
-def _arn_placeholders_ok(text: str, key: str, ctx: _Ctx) -> bool:
-    unknown = sorted(set(PLACEHOLDER_PATTERN.findall(text)) - set(ARN_SUBSTITUTIONS))
-    if unknown:
-        ctx.add(
-            key,
-            f"{text!r} uses unknown placeholder(s) {', '.join('${' + u + '}' for u in unknown)}; "
-            f"use {', '.join('${' + s + '}' for s in ARN_SUBSTITUTIONS)}",
-        )
-        return False
-    return True
-
-
-def _with_samples(text: str) -> str:
-    return PLACEHOLDER_PATTERN.sub(lambda m: _SAMPLE_VALUES[m.group(1)], text)
-
-
-def _is_str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
-
-
-def _string_list(raw: dict[str, Any], key: str, ctx: _Ctx) -> tuple[str, ...]:
+def _duration(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> timedelta | None:
     value = raw.get(key)
     if value is None:
-        return ()
-    if not _is_str_list(value):
-        ctx.add(key, "must be a list of strings")
-        return ()
-    return tuple(value)
+        return None
+    match = DURATION_PATTERN.match(value) if isinstance(value, str) and value else None
+    if match is None:
+        ctx.add(key, f"{value!r} is not a duration; write e.g. 90m, 2h, 1h30m or 1d")
+        return None
+    duration = timedelta(
+        days=int(match["d"] or 0), hours=int(match["h"] or 0), minutes=int(match["m"] or 0)
+    )
+    if not timedelta(minutes=1) <= duration <= MAX_EXPECTED_DURATION:
+        ctx.add(key, f"{value!r} is outside 1m-31d; give how long one run usually takes")
+        return None
+    return duration
 
 
-def _tags(raw: Any, ctx: _Ctx, key: str) -> tuple[tuple[str, str], ...]:
+# --- helpers for cloud validators ---------------------------------------------------------------
+
+
+def parse_schedule_key(
+    entry: PipelineEntry,
+    ctx: IssueContext,
+    *,
+    dialect: str,
+    timezone: str | None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Schedule | None:
+    """Parse the entry's `schedule` in `dialect` with `timezone` (the cloud decides whether the
+    `timezone` key applies) and check it fires at least once after the reference instant.
+    Problems go to `schedule` or `timezone`, worded by the engine."""
+    expression = entry.raw.get("schedule")
+    if expression in (None, ""):
+        return None  # the core reported it
+    if entry.raw.get("timezone") is not None and not isinstance(entry.raw.get("timezone"), str):
+        return None  # the core reported it
+    try:
+        if dialect == "aws":
+            schedule = parse_schedule(expression, timezone)
+        else:
+            schedule = parse_schedule(expression, timezone, dialect=dialect)  # type: ignore[call-arg]
+    except ScheduleError as error:
+        key = "timezone" if error.field == "timezone" else "schedule"
+        ctx.add(key, str(error))
+        return None
+    try:
+        analysis = analyze(schedule, reference=entry.reference, count=1, start=start, end=end)
+    except ScheduleError as error:
+        ctx.add("schedule", str(error))
+        return None
+    if analysis.never_fires:
+        window = ""
+        if start or end:
+            window = f" between {iso(start) if start else '-'} and {iso(end) if end else '-'}"
+        shown = expression if isinstance(expression, str) else "the schedule"
+        ctx.add(
+            "schedule",
+            f"{shown} never fires after {iso(entry.reference)}{window}; pick a future time "
+            "or widen startDate/endDate",
+        )
+        return None
+    return schedule
+
+
+def read_tags(raw: Any, ctx: IssueContext, key: str) -> tuple[tuple[str, str], ...]:
+    """A tag map's shape: string keys, scalar values (as text). Cloud limits are the cloud's."""
     if not isinstance(raw, dict):
         ctx.add(key, "must be a map of tag key to value")
         return ()
     tags = []
     for tag, value in raw.items():
-        if not isinstance(tag, str) or not 1 <= len(tag) <= 128 or tag.lower().startswith("aws:"):
-            ctx.add(f"{key}.{tag}", "tag keys are 1-128 characters and may not start with aws:")
+        if not isinstance(tag, str) or not tag:
+            ctx.add(f"{key}.{tag}", "tag keys must be non-empty strings")
             continue
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             ctx.add(f"{key}.{tag}", "tag values must be strings")
-            continue
-        if len(str(value)) > 256:
-            ctx.add(f"{key}.{tag}", "tag values are at most 256 characters")
             continue
         tags.append((tag, str(value)))
     return tuple(tags)
 
 
-def _bool(raw: dict[str, Any], key: str, ctx: _Ctx, default: bool) -> bool:
+def get_bool(raw: Mapping[str, Any], key: str, ctx: IssueContext, default: bool) -> bool:
     value = raw.get(key, default)
     if not isinstance(value, bool):
         ctx.add(key, f"must be true or false, got {value!r}")
@@ -710,9 +475,16 @@ def _bool(raw: dict[str, Any], key: str, ctx: _Ctx, default: bool) -> bool:
     return value
 
 
-def _int(
-    raw: dict[str, Any], key: str, ctx: _Ctx, default: int | None, bounds: tuple[int, int]
+def get_int(
+    raw: Mapping[str, Any],
+    key: str,
+    ctx: IssueContext,
+    default: int | None,
+    bounds: tuple[int, int],
+    *,
+    provider: str,
 ) -> int | None:
+    """A whole number within `bounds` (the range `provider` accepts), or `default` if absent."""
     value = raw.get(key, default)
     if value is None:
         return None
@@ -720,12 +492,12 @@ def _int(
         ctx.add(key, f"must be a whole number between {bounds[0]} and {bounds[1]}")
         return default
     if not bounds[0] <= value <= bounds[1]:
-        ctx.add(key, f"{value} is outside the range AWS accepts, {bounds[0]}-{bounds[1]}")
+        ctx.add(key, f"{value} is outside the range {provider} accepts, {bounds[0]}-{bounds[1]}")
         return default
     return value
 
 
-def _optional_str(raw: dict[str, Any], key: str, ctx: _Ctx, limit: int) -> str | None:
+def get_str(raw: Mapping[str, Any], key: str, ctx: IssueContext, limit: int) -> str | None:
     value = raw.get(key)
     if value is None:
         return None
@@ -735,7 +507,22 @@ def _optional_str(raw: dict[str, Any], key: str, ctx: _Ctx, limit: int) -> str |
     return value
 
 
-def _date(raw: dict[str, Any], key: str, ctx: _Ctx) -> datetime | None:
+def is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def get_string_list(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        return ()
+    if not is_str_list(value):
+        ctx.add(key, "must be a list of strings")
+        return ()
+    return tuple(value)
+
+
+def get_date(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> datetime | None:
+    """An ISO 8601 instant with an offset (YAML may already have parsed it into a datetime)."""
     value = raw.get(key)
     if value is None:
         return None
@@ -756,5 +543,5 @@ def _date(raw: dict[str, Any], key: str, ctx: _Ctx) -> datetime | None:
     return parsed
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")

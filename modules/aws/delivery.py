@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from modules.aws import context as aws_context
-from modules.config import TriggerKind
+from modules.aws.config import TriggerKind
 
 TYPE_TOKEN = "mlsched:events:DeliverySafety"
 EVENTS_PRINCIPAL = "events.amazonaws.com"

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from modules.aws import context as aws_context
-from modules.config import PLACEHOLDER_PATTERN, PermissionStatement
+from modules.aws.config import PLACEHOLDER_PATTERN, PermissionStatement
 
 TYPE_TOKEN = "mlsched:iam:PipelineExecutionRole"
 SAGEMAKER_PRINCIPAL = "sagemaker.amazonaws.com"

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws_native as aws_native
 
 from modules.aws import context as aws_context
-from modules.config import PLACEHOLDER_PATTERN, SUBSTITUTIONS, S3Location
+from modules.aws.config import PLACEHOLDER_PATTERN, SUBSTITUTIONS, S3Location
 
 TYPE_TOKEN = "mlsched:sagemaker:Pipeline"
 
@@ -111,5 +111,5 @@ def _substituted(
         # JSON-escape the value so a substitution can never break the document's syntax.
         return PLACEHOLDER_PATTERN.sub(lambda m: json.dumps(known[m.group(1)])[1:-1], body)
 
-    # Same order as modules.config.SUBSTITUTIONS.
+    # Same order as modules.aws.config.SUBSTITUTIONS.
     return pulumi.Output.all(role_arn, aws.account_id, aws.region, aws.partition).apply(fill)

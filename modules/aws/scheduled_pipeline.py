@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pulumi
 
 from modules.aws import context as aws_context
+from modules.aws.config import PipelineConfig
 from modules.aws.execution_role import PipelineExecutionRole, PipelineExecutionRoleArgs
 from modules.aws.pipeline import SageMakerPipeline, SageMakerPipelineArgs
 from modules.aws.trigger import ScheduleTrigger, ScheduleTriggerArgs
-from modules.config import PipelineConfig
 
 TYPE_TOKEN = "mlsched:ml:ScheduledPipeline"
 
@@ -18,7 +18,7 @@ TYPE_TOKEN = "mlsched:ml:ScheduledPipeline"
 @dataclass(frozen=True)
 class ScheduledPipelineArgs:
     config: PipelineConfig
-    """The validated pipeline entry; its fields carry their own defaults (modules.config)."""
+    """The validated pipeline entry; its fields carry their own defaults (modules.aws.config)."""
     aws: aws_context.AwsContext | None = None
     """Partition/region/account shared by all children; None looks them up once here."""
 

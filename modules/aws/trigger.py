@@ -11,8 +11,8 @@ import pulumi
 import pulumi_aws as aws
 
 from modules.aws import context as aws_context
+from modules.aws.config import TriggerKind
 from modules.aws.delivery import DeliverySafety, DeliverySafetyArgs
-from modules.config import TriggerKind
 from modules.schedule import Schedule
 
 TYPE_TOKEN = "mlsched:events:ScheduleTrigger"

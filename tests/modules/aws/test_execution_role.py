@@ -7,8 +7,8 @@ from typing import Any
 
 import pulumi
 
+from modules.aws.config import PermissionStatement
 from modules.aws.execution_role import PipelineExecutionRole, PipelineExecutionRoleArgs
-from modules.config import PermissionStatement
 from tools.mockrun import StackRun
 
 STEP_ROLE = "arn:aws:iam::${AccountId}:role/step"

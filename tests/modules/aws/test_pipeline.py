@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
+from modules.aws.config import S3Location
 from modules.aws.pipeline import SageMakerPipeline, SageMakerPipelineArgs
-from modules.config import S3Location
 from tools.mockrun import StackRun
 
 BODY = json.dumps(
