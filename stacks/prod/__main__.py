@@ -1,13 +1,12 @@
-"""Scheduled SageMaker pipelines; everything environment-specific is in Pulumi.<stack>.yaml."""
+"""Scheduled ML pipelines; everything environment-specific is in Pulumi.<stack>.yaml."""
 
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pulumi
 
-from modules.aws import context as aws_context
-from modules.aws.scheduled_pipeline import ScheduledPipeline, ScheduledPipelineArgs
 from modules.config import ConfigError, load_stack_config
+from modules.deploy import deploy
 
 config = pulumi.Config()
 try:
@@ -22,8 +21,4 @@ except ConfigError as error:
     # RunError: the CLI shows the message without a Python traceback.
     raise pulumi.RunError(str(error)) from error
 
-aws = aws_context.lookup()
-deployed = {
-    p.name: ScheduledPipeline(p.name, ScheduledPipelineArgs(p, aws)) for p in stack.pipelines
-}
-pulumi.export("pipelines", {name: pipeline.exports() for name, pipeline in deployed.items()})
+pulumi.export("pipelines", deploy(stack))
