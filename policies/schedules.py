@@ -1,16 +1,16 @@
-"""Schedule policies: every EventBridge schedule is judged by the one schedule engine.
+"""Schedule policies: every resource that carries a schedule is judged by the one schedule engine.
 
-Covers EventBridge Scheduler schedules (`aws:scheduler/schedule:Schedule`,
-`aws-native:scheduler:Schedule`) and scheduled EventBridge rules
-(`aws:cloudwatch/eventRule:EventRule`, `aws-native:events:Rule`, with
-`aws:cloudwatch/eventTarget:EventTarget` for their targets).
+Which resources carry a schedule, and where in their properties it is, comes only from
+`policies.schedule_registry` (AWS: EventBridge Scheduler schedules and scheduled EventBridge
+rules, `policies/carriers/aws.py`); a new cloud registers its types there and these policies
+judge them unchanged.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,75 +23,12 @@ from pulumi_policy import (
 )
 
 from modules.schedule import Schedule, ScheduleAnalysis, ScheduleError, analyze, parse_schedule
+from policies import schedule_registry as registry
 from policies import settings
-from policies.values import UNKNOWN, as_list, dig, is_unknown, plain, unknown
+from policies.schedule_registry import ScheduleSpec, Target
+from policies.values import UNKNOWN, is_unknown, plain, unknown
 
-SCHEDULER_TYPES = frozenset({"aws:scheduler/schedule:Schedule", "aws-native:scheduler:Schedule"})
-RULE_TYPES = frozenset({"aws:cloudwatch/eventRule:EventRule", "aws-native:events:Rule"})
-SCHEDULE_TYPES = SCHEDULER_TYPES | RULE_TYPES
-EVENT_TARGET_TYPE = "aws:cloudwatch/eventTarget:EventTarget"
 CONFIG_FILE = "policies/config/<stack>.json"
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a schedule delivers: the fields every target type shares (camelCase as sent)."""
-
-    arn: Any
-    role_arn: Any
-    retry_policy: Any
-    dead_letter_arn: Any
-
-
-@dataclass(frozen=True)
-class ScheduleSpec:
-    kind: str  # "scheduler" or "rule"
-    expression: Any  # str, None (not a scheduled rule) or UNKNOWN
-    timezone: Any  # None when not set (rules never have one)
-    start: Any
-    end: Any
-    flexible_mode: Any  # "OFF", "FLEXIBLE", None or UNKNOWN
-    targets: tuple[Target, ...]
-
-
-def _target(props: Mapping[str, Any]) -> Target:
-    return Target(
-        arn=props.get("arn"),
-        role_arn=props.get("roleArn"),
-        retry_policy=props.get("retryPolicy"),
-        dead_letter_arn=dig(props, "deadLetterConfig.arn"),
-    )
-
-
-def schedule_spec(resource_type: str, props: Mapping[str, Any]) -> ScheduleSpec | None:
-    """The schedule a resource declares (props already `plain`), or None if it declares none."""
-    if resource_type not in SCHEDULE_TYPES:
-        return None
-    expression = props.get("scheduleExpression")
-    if expression is None:
-        return None  # an event-pattern rule, not a schedule
-    if resource_type in SCHEDULER_TYPES:
-        target = props.get("target")
-        targets: tuple[Target, ...] = () if not isinstance(target, Mapping) else (_target(target),)
-        return ScheduleSpec(
-            kind="scheduler",
-            expression=expression,
-            timezone=props.get("scheduleExpressionTimezone"),
-            start=props.get("startDate"),
-            end=props.get("endDate"),
-            flexible_mode=dig(props, "flexibleTimeWindow.mode"),
-            targets=targets,
-        )
-    rule_targets = props.get("targets")
-    return ScheduleSpec(
-        kind="rule",
-        expression=expression,
-        timezone=None,
-        start=None,
-        end=None,
-        flexible_mode=None,
-        targets=tuple(_target(t) for t in as_list(rule_targets) if isinstance(t, Mapping)),
-    )
 
 
 def _instant(value: Any) -> datetime | None:
@@ -105,8 +42,37 @@ def _instant(value: Any) -> datetime | None:
 
 
 @functools.lru_cache(maxsize=512)
-def _parse(expression: str, timezone: str | None) -> Schedule:
-    return parse_schedule(expression, timezone)
+def _parse_text(expression: str, timezone: str | None, dialect: str) -> Schedule:
+    if dialect == "aws":
+        return parse_schedule(expression, timezone)
+    return parse_schedule(expression, timezone, dialect=dialect)  # type: ignore[call-arg]
+
+
+def _parse(spec: ScheduleSpec) -> Schedule:
+    """Parse in the carrier's dialect; the carrier's default zone applies when none is set.
+    Raises ScheduleError (TypeError-free: shapes the dialect cannot take are ScheduleErrors)."""
+    carrier = spec.carrier
+    timezone = spec.timezone if spec.timezone is not None else carrier.default_timezone
+    if timezone is not None and not isinstance(timezone, str):
+        raise ScheduleError(
+            f"time zone must be a string such as 'Europe/Berlin', got {timezone!r}",
+            field="timezone",
+            value=timezone,
+        )
+    expression = spec.expression
+    if isinstance(expression, Mapping):
+        # A recurrence object: cached by its canonical JSON text.
+        return _parse_object(json.dumps(expression, sort_keys=True), timezone, carrier.dialect)
+    if not isinstance(expression, str):
+        raise ScheduleError(
+            f"expression must be a string, got {expression!r}", field="expression", value=None
+        )
+    return _parse_text(expression, timezone, carrier.dialect)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_object(text: str, timezone: str | None, dialect: str) -> Schedule:
+    return parse_schedule(json.loads(text), timezone, dialect=dialect)  # type: ignore[call-arg]
 
 
 @functools.lru_cache(maxsize=512)
@@ -122,14 +88,28 @@ def _analyze(
 
 def _known_schedule(spec: ScheduleSpec) -> Schedule | None:
     """Parse the spec's expression; None when invalid (another policy reports that)."""
-    if is_unknown(spec.expression):
-        unknown("scheduleExpression")
-    if is_unknown(spec.timezone):
-        unknown("scheduleExpressionTimezone")
+    _require_known(spec)
     try:
-        return _parse(spec.expression, spec.timezone)
+        return _parse(spec)
     except ScheduleError:
         return None
+
+
+def _require_known(spec: ScheduleSpec) -> None:
+    if _has_unknown(spec.expression):
+        unknown(spec.expression_key)
+    if is_unknown(spec.timezone):
+        unknown(spec.timezone_key or spec.expression_key)
+
+
+def _has_unknown(value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    return False
 
 
 def _analysis(spec: ScheduleSpec, config: Mapping[str, Any]) -> ScheduleAnalysis | None:
@@ -141,9 +121,9 @@ def _analysis(spec: ScheduleSpec, config: Mapping[str, Any]) -> ScheduleAnalysis
 
 
 def _spec_of(args: ResourceValidationArgs) -> ScheduleSpec | None:
-    if args.resource_type not in SCHEDULE_TYPES:
+    if registry.carrier_for(args.resource_type) is None:
         return None
-    return schedule_spec(args.resource_type, plain(args.props))
+    return registry.read(args.resource_type, plain(args.props))
 
 
 def _config_error(report: ReportViolation, policy: str, error: Exception) -> None:
@@ -167,22 +147,25 @@ def validate_expression(args: ResourceValidationArgs, report: ReportViolation) -
     spec = _spec_of(args)
     if spec is None:
         return
-    if is_unknown(spec.expression):
-        unknown("scheduleExpression")
-    if is_unknown(spec.timezone):
-        unknown("scheduleExpressionTimezone")
-    if not isinstance(spec.expression, str):
-        report(f"scheduleExpression must be a string, got {spec.expression!r}.", None)
+    _require_known(spec)
+    carrier = spec.carrier
+    if carrier.dialect == "adf-recurrence":
+        if not isinstance(spec.expression, Mapping):
+            report(f"{spec.expression_key} must be an object, got {spec.expression!r}.", None)
+            return
+    elif not isinstance(spec.expression, str):
+        report(f"{spec.expression_key} must be a string, got {spec.expression!r}.", None)
         return
     try:
-        schedule = _parse(spec.expression, spec.timezone)
+        schedule = _parse(spec)
     except ScheduleError as e:
-        report(f"{e} Fix scheduleExpression of {args.name}.", None)
+        key = spec.timezone_key if e.field == "timezone" and spec.timezone_key else None
+        report(f"{e} Fix {key or spec.expression_key} of {args.name}.", None)
         return
-    if spec.kind == "rule" and schedule.kind == "at":
+    if not carrier.one_time and schedule.kind == "at":
         # EventBridge rules only accept cron() and rate(); one-time at() exists only in Scheduler.
         report(
-            f"{spec.expression!r}: EventBridge rules accept only cron() and rate(); use an "
+            f"{spec.expression!r}: {carrier.label}s accept only cron() and rate(); use an "
             "EventBridge Scheduler schedule (aws:scheduler/schedule:Schedule) for a one-time run.",
             None,
         )
@@ -288,7 +271,7 @@ TIME_ZONE_SCHEMA: dict[str, Any] = {}
 
 def validate_time_zone(args: ResourceValidationArgs, report: ReportViolation) -> None:
     spec = _spec_of(args)
-    if spec is None or spec.kind != "scheduler" or spec.timezone is not None:
+    if spec is None or spec.timezone_key is None or spec.timezone is not None:
         return
     schedule = _known_schedule(spec)
     # The engine knows which hours a cron names; every hour of the day names none.
@@ -297,10 +280,9 @@ def validate_time_zone(args: ResourceValidationArgs, report: ReportViolation) ->
     hours = sorted(schedule.spec.hours)
     shown = ", ".join(f"{h:02d}" for h in hours[:6]) + (" ..." if len(hours) > 6 else "")
     report(
-        f"{spec.expression} names hours of the day ({shown}) but has no "
-        "scheduleExpressionTimezone, "
+        f"{spec.expression} names hours of the day ({shown}) but has no {spec.timezone_key}, "
         "so they are UTC and drift by an hour against local time at each DST change. Set "
-        "scheduleExpressionTimezone (e.g. Europe/Berlin), or set it to UTC to say UTC is meant.",
+        f"{spec.timezone_key} (e.g. Europe/Berlin), or set it to UTC to say UTC is meant.",
         None,
     )
 
@@ -327,11 +309,11 @@ FLEXIBLE_SCHEMA = {
 
 def validate_flexible_window(args: ResourceValidationArgs, report: ReportViolation) -> None:
     spec = _spec_of(args)
-    if spec is None or spec.kind != "scheduler":
+    if spec is None or spec.carrier.flexible_mode is None:
         return
     config = settings.merged(args, FLEXIBLE_SCHEMA)
     if spec.flexible_mode is UNKNOWN:
-        unknown("flexibleTimeWindow.mode")
+        unknown(spec.carrier.flexible_mode)
     if spec.flexible_mode == "FLEXIBLE":
         return
     analysis = _judged(spec, config, report, FLEXIBLE_WINDOW.name)
@@ -378,39 +360,47 @@ def _missing(target: Target, config: Mapping[str, Any]) -> list[str]:
     return missing
 
 
-def _scheduled_rule_urns(args: StackValidationArgs) -> dict[str, Any]:
-    """URN -> rule name (plain) of every scheduled classic EventRule in the stack."""
-    out = {}
+def _scheduled_carrier_urns(args: StackValidationArgs) -> dict[str, dict[str, Any]]:
+    """Carrier type -> {URN: name} of its scheduled resources, for carriers whose targets are
+    separate resources (pulumi-aws's EventRule + EventTarget)."""
+    wanted = {carrier.resource_type for carrier in registry.target_resource_types().values()}
+    out: dict[str, dict[str, Any]] = {t: {} for t in wanted}
     for r in args.resources:
-        if r.resource_type == "aws:cloudwatch/eventRule:EventRule":
+        if r.resource_type in wanted:
             props = plain(r.props)
-            if props.get("scheduleExpression") is not None:
-                out[r.urn] = props.get("name")
+            if registry.read(r.resource_type, props) is not None:
+                out[r.resource_type][r.urn] = props.get("name")
     return out
 
 
-def _targets_rule(target: Any, props: Mapping[str, Any], rules: Mapping[str, Any]) -> bool:
-    """Whether an EventTarget points at one of `rules`: by dependency first, else by name."""
-    deps = target.property_dependencies.get("rule", [])
+def _targets_carrier(target: Any, props: Mapping[str, Any], link: str, urns: Mapping) -> bool:
+    """Whether a target resource points at one of `urns`: by dependency first, else by name."""
+    deps = target.property_dependencies.get(link, [])
     if deps:
-        return any(d.urn in rules for d in deps)
-    name = props.get("rule")
-    return isinstance(name, str) and name in rules.values()
+        return any(d.urn in urns for d in deps)
+    name = props.get(link)
+    return isinstance(name, str) and name in urns.values()
 
 
 def validate_delivery(args: StackValidationArgs, report: ReportViolation) -> None:
     config = settings.merged(args, DELIVERY_SCHEMA)
-    rules = _scheduled_rule_urns(args)
+    target_types = registry.target_resource_types()
+    scheduled = _scheduled_carrier_urns(args)
     fix = "Set them so a failed start is retried, then kept in a queue to inspect."
     for r in args.resources:
         props = plain(r.props)
-        if r.resource_type == EVENT_TARGET_TYPE:
-            if not _targets_rule(r, props, rules):
+        if r.resource_type in target_types:
+            carrier = target_types[r.resource_type]
+            linked = carrier.target_resources
+            assert linked is not None
+            if not carrier.delivery_settings or not _targets_carrier(
+                r, props, linked.link, scheduled[carrier.resource_type]
+            ):
                 continue
-            targets = [_target(props)]
+            targets = [linked.read(props)]
         else:
-            spec = schedule_spec(r.resource_type, props)
-            if spec is None:
+            spec = registry.read(r.resource_type, props)
+            if spec is None or not spec.carrier.delivery_settings:
                 continue
             targets = list(spec.targets)
         for i, target in enumerate(targets):

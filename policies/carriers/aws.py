@@ -1,0 +1,92 @@
+"""AWS schedule carriers: EventBridge Scheduler schedules and scheduled EventBridge rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from policies.schedule_registry import Carrier, Target, TargetResources, register
+from policies.values import UNKNOWN, as_list, dig, is_unknown
+
+EVENT_TARGET_TYPE = "aws:cloudwatch/eventTarget:EventTarget"
+
+
+def event_target(props: Mapping[str, Any]) -> Target:
+    """A Scheduler `target`, a rule's `targets` entry or an EventTarget resource (same names)."""
+    return Target(
+        ref=props.get("arn"),
+        role_arn=props.get("roleArn"),
+        retry_policy=props.get("retryPolicy"),
+        dead_letter_arn=dig(props, "deadLetterConfig.arn"),
+    )
+
+
+def _scheduler_targets(props: Mapping[str, Any]) -> tuple[Target, ...]:
+    target = props.get("target")
+    return (event_target(target),) if isinstance(target, Mapping) else ()
+
+
+def _rule_targets(props: Mapping[str, Any]) -> tuple[Target, ...]:
+    return tuple(event_target(t) for t in as_list(props.get("targets")) if isinstance(t, Mapping))
+
+
+def _state(props: Mapping[str, Any]) -> Any:
+    # Scheduler and rules: `state` ENABLED / DISABLED (rules also ENABLED_WITH_ALL_CLOUDTRAIL_
+    # MANAGEMENT_EVENTS); pulumi-aws's classic EventRule also has the deprecated `isEnabled`.
+    state = props.get("state")
+    if is_unknown(state):
+        return UNKNOWN
+    if isinstance(state, str):
+        return state.upper() != "DISABLED"
+    enabled = props.get("isEnabled")
+    return enabled if isinstance(enabled, bool) or is_unknown(enabled) else True
+
+
+for _type in ("aws:scheduler/schedule:Schedule", "aws-native:scheduler:Schedule"):
+    register(
+        Carrier(
+            resource_type=_type,
+            cloud="aws",
+            dialect="aws",
+            label="EventBridge Scheduler schedule",
+            expression="scheduleExpression",
+            timezone="scheduleExpressionTimezone",
+            default_timezone="UTC",
+            start="startDate",
+            end="endDate",
+            enabled=_state,
+            targets=_scheduler_targets,
+            one_time=True,
+            flexible_mode="flexibleTimeWindow.mode",
+            delivery_settings=True,
+        )
+    )
+
+register(
+    Carrier(
+        resource_type="aws:cloudwatch/eventRule:EventRule",
+        cloud="aws",
+        dialect="aws",
+        label="EventBridge rule",
+        expression="scheduleExpression",
+        default_timezone="UTC",
+        enabled=_state,
+        # pulumi-aws declares a classic rule's targets as separate EventTarget resources.
+        targets=None,
+        delivery_settings=True,
+        target_resources=TargetResources(EVENT_TARGET_TYPE, link="rule", read=event_target),
+    )
+)
+register(
+    Carrier(
+        resource_type="aws-native:events:Rule",
+        cloud="aws",
+        dialect="aws",
+        label="EventBridge rule",
+        expression="scheduleExpression",
+        default_timezone="UTC",
+        enabled=_state,
+        targets=_rule_targets,
+        delivery_settings=True,
+    )
+)
