@@ -36,6 +36,8 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import Settings, configure
 from pulumi.runtime.sync_await import _sync_await
 
+from tools import mock_azure
+
 STACK_TYPE = "pulumi:pulumi:Stack"
 MOCK_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -128,12 +130,16 @@ class StackMocks(Mocks):
                 "arn": f"arn:{self.partition}:iam::{self.account}:user/mockrun",
                 "userId": "AIDAMOCKRUN",
             }
+        if mock_azure.handles(args.token):
+            return mock_azure.call(args)
         raise NotImplementedError(f"mockrun has no answer for invoke {args.token}; add one")
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
         inputs = dict(args.inputs)
         if not args.custom:
             return "", {}
+        if mock_azure.handles(args.typ):
+            return mock_azure.new_resource(args, _autoname(args.name))
         name = inputs.get("name") or _autoname(args.name)
         arn_prefix = f"arn:{self.partition}"
         where = f"{self.region}:{self.account}"
