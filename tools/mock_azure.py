@@ -42,13 +42,6 @@ def call(args: MockCallArgs) -> dict:
             },
             "publicNetworkAccess": "Disabled",
         }
-    if args.token == "azure-native:authorization:getClientConfig":
-        return {
-            "clientId": _guid("mockrun-client"),
-            "objectId": _guid("mockrun-object"),
-            "subscriptionId": MOCK_SUBSCRIPTION,
-            "tenantId": MOCK_TENANT,
-        }
     raise NotImplementedError(f"mockrun has no answer for invoke {args.token}; add one")
 
 
