@@ -70,7 +70,8 @@ class Carrier:
     end: str | None = None
     enabled: Reader | None = None
     """props -> True/False/UNKNOWN; None: the carrier cannot be disabled."""
-    targets: Callable[[Mapping[str, Any]], tuple[Target, ...]] | None = None
+    targets: Callable[[Mapping[str, Any]], Any] | None = None
+    """props -> tuple of Target (an entry may be UNKNOWN), or UNKNOWN when the list is."""
     reader: Reader | None = None
     """props -> the expression, when it is not one property (e.g. a recurrence object)."""
     one_time: bool = False
@@ -93,7 +94,8 @@ class ScheduleSpec:
     end: Any
     enabled: Any
     flexible_mode: Any
-    targets: tuple[Target, ...]
+    targets: Any
+    """tuple of Target (entries may be UNKNOWN), or UNKNOWN during preview."""
 
     @property
     def expression_key(self) -> str:

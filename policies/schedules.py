@@ -8,10 +8,9 @@ judge them unchanged.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from pulumi_policy import (
@@ -22,7 +21,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from modules.schedule import Schedule, ScheduleAnalysis, ScheduleError, analyze, parse_schedule
+from modules.schedule import Schedule, ScheduleAnalysis
+from policies import schedule_reading as reading
 from policies import schedule_registry as registry
 from policies import settings
 from policies.schedule_registry import ScheduleSpec, Target
@@ -31,114 +31,34 @@ from policies.values import UNKNOWN, is_unknown, plain, unknown
 CONFIG_FILE = "policies/config/<stack>.json"
 
 
-def _instant(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
-
-
-@functools.lru_cache(maxsize=512)
-def _parse_text(expression: str, timezone: str | None, dialect: str) -> Schedule:
-    if dialect == "aws":
-        return parse_schedule(expression, timezone)
-    return parse_schedule(expression, timezone, dialect=dialect)  # type: ignore[call-arg]
-
-
-def _parse(spec: ScheduleSpec) -> Schedule:
-    """Parse in the carrier's dialect; the carrier's default zone applies when none is set.
-    Raises ScheduleError (TypeError-free: shapes the dialect cannot take are ScheduleErrors)."""
-    carrier = spec.carrier
-    timezone = spec.timezone if spec.timezone is not None else carrier.default_timezone
-    if timezone is not None and not isinstance(timezone, str):
-        raise ScheduleError(
-            f"time zone must be a string such as 'Europe/Berlin', got {timezone!r}",
-            field="timezone",
-            value=timezone,
-        )
-    expression = spec.expression
-    if isinstance(expression, Mapping):
-        # A recurrence object: cached by its canonical JSON text.
-        return _parse_object(json.dumps(expression, sort_keys=True), timezone, carrier.dialect)
-    if not isinstance(expression, str):
-        raise ScheduleError(
-            f"expression must be a string, got {expression!r}", field="expression", value=None
-        )
-    return _parse_text(expression, timezone, carrier.dialect)
-
-
-@functools.lru_cache(maxsize=512)
-def _parse_object(text: str, timezone: str | None, dialect: str) -> Schedule:
-    return parse_schedule(json.loads(text), timezone, dialect=dialect)  # type: ignore[call-arg]
-
-
-@functools.lru_cache(maxsize=512)
-def _analyze(
-    schedule: Schedule,
-    reference: datetime,
-    start: datetime | None,
-    end: datetime | None,
-) -> ScheduleAnalysis:
-    # Policies judge frequency and liveness, never the calendar: one next run is enough.
-    return analyze(schedule, reference=reference, count=1, start=start, end=end)
-
-
-def _known_schedule(spec: ScheduleSpec) -> Schedule | None:
-    """Parse the spec's expression; None when invalid (another policy reports that)."""
-    _require_known(spec)
-    try:
-        return _parse(spec)
-    except ScheduleError:
-        return None
-
-
-def _require_known(spec: ScheduleSpec) -> None:
-    if _has_unknown(spec.expression):
-        unknown(spec.expression_key)
-    if is_unknown(spec.timezone):
-        unknown(spec.timezone_key or spec.expression_key)
-
-
-def _has_unknown(value: Any) -> bool:
-    if is_unknown(value):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_unknown(v) for v in value)
-    return False
-
-
-def _analysis(spec: ScheduleSpec, config: Mapping[str, Any]) -> ScheduleAnalysis | None:
-    schedule = _known_schedule(spec)
-    if schedule is None:
-        return None
-    reference = settings.reference_time(config)
-    return _analyze(schedule, reference, _instant(spec.start), _instant(spec.end))
-
-
 def _spec_of(args: ResourceValidationArgs) -> ScheduleSpec | None:
     if registry.carrier_for(args.resource_type) is None:
         return None
     return registry.read(args.resource_type, plain(args.props))
 
 
-def _config_error(report: ReportViolation, policy: str, error: Exception) -> None:
-    report(f"cannot judge schedules: {error} (policy {policy}).", None)
-
-
 def _judged(
     spec: ScheduleSpec, config: Mapping[str, Any], report: ReportViolation, policy: str
 ) -> ScheduleAnalysis | None:
-    """The analysis; None when the expression is invalid (schedule-expression-valid reports it)
-    or this policy's own config cannot be used (reported here)."""
+    """The analysis; None when the schedule cannot be judged (schedule-expression-valid reports
+    that) or this policy's own config cannot be used (reported here)."""
     try:
-        return _analysis(spec, config)
+        reference = settings.reference_time(config)
     except settings.PolicyConfigError as e:
-        _config_error(report, policy, e)
+        report(f"cannot judge schedules: {e} (policy {policy}).", None)
+        return None
+    try:
+        return reading.analysis(spec, reference)
+    except reading.ScheduleProblem:
+        return None
+
+
+def _known_schedule(spec: ScheduleSpec) -> Schedule | None:
+    """The parsed schedule; None when invalid (schedule-expression-valid reports it)."""
+    reading.require_known(spec)
+    try:
+        return reading.parse(spec)
+    except reading.ScheduleProblem:
         return None
 
 
@@ -147,20 +67,12 @@ def validate_expression(args: ResourceValidationArgs, report: ReportViolation) -
     spec = _spec_of(args)
     if spec is None:
         return
-    _require_known(spec)
+    reading.require_known(spec)
     carrier = spec.carrier
-    if carrier.dialect == "adf-recurrence":
-        if not isinstance(spec.expression, Mapping):
-            report(f"{spec.expression_key} must be an object, got {spec.expression!r}.", None)
-            return
-    elif not isinstance(spec.expression, str):
-        report(f"{spec.expression_key} must be a string, got {spec.expression!r}.", None)
-        return
     try:
-        schedule = _parse(spec)
-    except ScheduleError as e:
-        key = spec.timezone_key if e.field == "timezone" and spec.timezone_key else None
-        report(f"{e} Fix {key or spec.expression_key} of {args.name}.", None)
+        schedule = reading.parse(spec)
+    except reading.ScheduleProblem as problem:
+        report(f"{problem} Fix {problem.key} of {args.name}.", None)
         return
     if not carrier.one_time and schedule.kind == "at":
         # EventBridge rules only accept cron() and rate(); one-time at() exists only in Scheduler.
@@ -169,11 +81,19 @@ def validate_expression(args: ResourceValidationArgs, report: ReportViolation) -
             "EventBridge Scheduler schedule (aws:scheduler/schedule:Schedule) for a one-time run.",
             None,
         )
+    for which in ("start", "end"):
+        if is_unknown(getattr(spec, which)):
+            return  # only the window's own check needs it; judged at `pulumi up`
+    try:
+        reading.window(spec)
+    except reading.ScheduleProblem as problem:
+        report(f"{problem} Fix {problem.key} of {args.name}.", None)
 
 
 EXPRESSION_VALID = ResourceValidationPolicy(
     name="schedule-expression-valid",
-    description="Schedule expressions must be valid EventBridge cron(), rate() or at() schedules.",
+    description="Schedule expressions must be valid in their cloud's dialect (EventBridge "
+    "cron(), rate(), at()), with a valid time zone and start/end window.",
     validate=validate_expression,
 )
 
@@ -189,7 +109,7 @@ FREQUENCY_SCHEMA = {
         "type": "integer",
         "minimum": 1,
         "default": 24,
-        "description": "most runs allowed in any one day",
+        "description": "most runs allowed in any 24 hours of real time",
     },
     "referenceTime": settings.REFERENCE_TIME_SCHEMA,
 }
@@ -197,6 +117,50 @@ FREQUENCY_SCHEMA = {
 
 def _minutes(value: float) -> str:
     return f"{value:g} min"
+
+
+def _rate_candidates(dialect: str, minutes: int) -> list[Any]:
+    """Schedules in `dialect` that run every `minutes` or a little less often."""
+    if dialect == "aws":
+        out = []
+        for step in (minutes, -(-minutes // 60) * 60, -(-minutes // 1440) * 1440):
+            if step % 1440 == 0:
+                n, unit = step // 1440, "day"
+            elif step % 60 == 0:
+                n, unit = step // 60, "hour"
+            else:
+                n, unit = step, "minute"
+            out.append(f"rate({n} {unit}{'s' if n > 1 else ''})")
+        return out
+    if dialect == "unix-cron":
+        out = [f"*/{m} * * * *" for m in range(minutes, 61) if 60 % m == 0][:1]
+        hours = [h for h in range(max(1, -(-minutes // 60)), 25) if 24 % h == 0]
+        out += [f"0 */{h} * * *" if h < 24 else "0 0 * * *" for h in hours[:1]]
+        return out
+    return []
+
+
+def suggest_frequency(
+    spec: ScheduleSpec, min_interval: float, max_runs: int, reference: Any
+) -> str | None:
+    """A schedule in the spec's own dialect and zone that this policy accepts, or None.
+    Each candidate is checked with the engine exactly as the policy judges, so the message never
+    proposes a schedule the policy would reject."""
+    minutes = max(int(-(-min_interval // 1)), -(-1440 // max_runs), 1)
+    for candidate in _rate_candidates(spec.carrier.dialect, minutes):
+        trial = replace(spec, expression=candidate)
+        try:
+            result = reading.analysis(trial, reference)
+        except reading.ScheduleProblem:
+            continue
+        if not _too_frequent(reading.figures(result), min_interval, max_runs):
+            return candidate
+    return None
+
+
+def _too_frequent(figures: reading.Figures, min_interval: float, max_runs: int) -> bool:
+    interval = figures.min_interval_minutes
+    return (interval is not None and interval < min_interval) or figures.max_runs_per_24h > max_runs
 
 
 def validate_frequency(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -209,26 +173,36 @@ def validate_frequency(args: ResourceValidationArgs, report: ReportViolation) ->
         return
     min_interval = float(config["minIntervalMinutes"])
     max_runs = int(config["maxRunsPerDay"])
-    interval = analysis.min_interval_minutes
-    too_close = interval is not None and interval < min_interval
-    too_many = analysis.max_runs_per_day > max_runs
-    if not (too_close or too_many):
+    figures = reading.figures(analysis)
+    if not _too_frequent(figures, min_interval, max_runs):
         return
+    interval = figures.min_interval_minutes
     measured = (
         f"runs every {_minutes(interval)}" if interval is not None else "runs once"
-    ) + f" ({analysis.max_runs_per_day} runs/day)"
+    ) + f" ({figures.max_runs_per_24h} runs in 24 h)"
+    if figures.worst_case:
+        measured += " at worst, where the provider leaves daylight-saving changes undefined"
+    suggestion = suggest_frequency(spec, min_interval, max_runs, settings.reference_time(config))
+    fix = f"e.g. {suggestion}" if suggestion else "fewer runs"
     report(
-        f"{spec.expression} {measured}; this stack allows at least {_minutes(min_interval)} and "
-        f"at most {max_runs} runs/day. Run it less often (e.g. rate(1 hour) or a cron with fewer "
-        f"hours), or change schedule-frequency in {CONFIG_FILE} if this stack may run that often.",
+        f"{_shown(spec.expression)} {measured}; this stack allows at least "
+        f"{_minutes(min_interval)} between runs and at most {max_runs} runs in any 24 hours. "
+        f"Run it less often ({fix}), or change schedule-frequency in {CONFIG_FILE} if this "
+        "stack may run that often.",
         None,
     )
+
+
+def _shown(expression: Any) -> str:
+    if isinstance(expression, str):
+        return expression
+    return json.dumps(expression, sort_keys=True, separators=(",", ":"), default=str)
 
 
 FREQUENCY = ResourceValidationPolicy(
     name="schedule-frequency",
     description="Schedules must not run more often than the stack's minimum interval and "
-    "daily maximum allow.",
+    "24-hour maximum allow (worst case where the provider leaves DST undefined).",
     validate=validate_frequency,
     config_schema=settings.schema(FREQUENCY_SCHEMA),
 )
@@ -277,7 +251,7 @@ def validate_time_zone(args: ResourceValidationArgs, report: ReportViolation) ->
     # The engine knows which hours a cron names; every hour of the day names none.
     if schedule is None or schedule.kind != "cron" or not schedule.pins_hours:
         return
-    hours = sorted(schedule.spec.hours)
+    hours = sorted(getattr(getattr(schedule, "spec", None), "hours", ()) or ())
     shown = ", ".join(f"{h:02d}" for h in hours[:6]) + (" ..." if len(hours) > 6 else "")
     report(
         f"{spec.expression} names hours of the day ({shown}) but has no {spec.timezone_key}, "
@@ -316,13 +290,24 @@ def validate_flexible_window(args: ResourceValidationArgs, report: ReportViolati
         unknown(spec.carrier.flexible_mode)
     if spec.flexible_mode == "FLEXIBLE":
         return
+    if spec.flexible_mode not in (None, "OFF"):
+        report(
+            f"{spec.carrier.flexible_mode} is {spec.flexible_mode!r}; set it to \"OFF\" or "
+            '"FLEXIBLE" (with maximumWindowInMinutes).',
+            None,
+        )
+        return
     analysis = _judged(spec, config, report, FLEXIBLE_WINDOW.name)
     limit = int(config["aboveRunsPerDay"])
-    if analysis is None or analysis.max_runs_per_day <= limit:
+    if analysis is None:
         return
+    runs = reading.figures(analysis).max_runs_per_24h
+    if runs <= limit:
+        return
+    mode = spec.flexible_mode if isinstance(spec.flexible_mode, str) else None
     report(
-        f"{spec.expression} runs {analysis.max_runs_per_day} times/day with flexibleTimeWindow "
-        f"mode {spec.flexible_mode or 'unset'}; above {limit} runs/day set flexibleTimeWindow "
+        f"{_shown(spec.expression)} runs {runs} times in 24 h with {spec.carrier.flexible_mode} "
+        f"{mode or 'unset'}; above {limit} runs in 24 h set flexibleTimeWindow "
         '{mode: "FLEXIBLE", maximumWindowInMinutes: ...} so runs spread instead of all starting '
         "on the same second.",
         None,
@@ -387,6 +372,7 @@ def validate_delivery(args: StackValidationArgs, report: ReportViolation) -> Non
     target_types = registry.target_resource_types()
     scheduled = _scheduled_carrier_urns(args)
     fix = "Set them so a failed start is retried, then kept in a queue to inspect."
+    unknown_targets: list[str] = []
     for r in args.resources:
         props = plain(r.props)
         if r.resource_type in target_types:
@@ -397,17 +383,26 @@ def validate_delivery(args: StackValidationArgs, report: ReportViolation) -> Non
                 r, props, linked.link, scheduled[carrier.resource_type]
             ):
                 continue
-            targets = [linked.read(props)]
+            targets: Any = (linked.read(props),)
         else:
             spec = registry.read(r.resource_type, props)
             if spec is None or not spec.carrier.delivery_settings:
                 continue
-            targets = list(spec.targets)
+            targets = spec.targets
+        if is_unknown(targets):
+            unknown_targets.append(r.name)
+            continue
         for i, target in enumerate(targets):
+            if is_unknown(target):
+                unknown_targets.append(f"{r.name} target {i}")
+                continue
             missing = _missing(target, config)
             if missing:
                 where = f"target {i}" if len(targets) > 1 else "its target"
                 report(f"{r.name}: {where} has no {' or '.join(missing)}. {fix}", r.urn)
+    if unknown_targets:
+        # What is known is reported above; the rest is the SDK's advisory, never a silent pass.
+        unknown(f"targets of {', '.join(unknown_targets)}")
 
 
 DELIVERY_SAFETY = StackValidationPolicy(

@@ -21,13 +21,22 @@ def event_target(props: Mapping[str, Any]) -> Target:
     )
 
 
-def _scheduler_targets(props: Mapping[str, Any]) -> tuple[Target, ...]:
+def _scheduler_targets(props: Mapping[str, Any]) -> Any:
     target = props.get("target")
+    if is_unknown(target):
+        return UNKNOWN
     return (event_target(target),) if isinstance(target, Mapping) else ()
 
 
-def _rule_targets(props: Mapping[str, Any]) -> tuple[Target, ...]:
-    return tuple(event_target(t) for t in as_list(props.get("targets")) if isinstance(t, Mapping))
+def _rule_targets(props: Mapping[str, Any]) -> Any:
+    targets = props.get("targets")
+    if is_unknown(targets):
+        return UNKNOWN
+    return tuple(
+        UNKNOWN if is_unknown(t) else event_target(t)
+        for t in as_list(targets)
+        if isinstance(t, Mapping) or is_unknown(t)
+    )
 
 
 def _state(props: Mapping[str, Any]) -> Any:

@@ -83,7 +83,7 @@ def test_unknown_time_zone_is_reported_as_unknown_not_passed(run) -> None:
 # --- schedule-frequency ----------------------------------------------------------------------
 def test_every_five_minutes_is_too_often_with_measured_figures(run) -> None:
     (message,) = run(schedules.FREQUENCY, SCHEDULER, scheduler("rate(5 minutes)"), PINNED)
-    assert "runs every 5 min (288 runs/day); this stack allows at least 60 min and at most 24 " in (
+    assert "runs every 5 min (288 runs in 24 h); this stack allows at least 60 min between runs and " in (
         message
     )
     assert "policies/config/<stack>.json" in message
@@ -96,8 +96,8 @@ def test_hourly_schedule_meets_the_default_thresholds(run) -> None:
 def test_too_many_runs_per_day_is_reported_even_with_wide_gaps(run) -> None:
     config = {**PINNED, "minIntervalMinutes": 30, "maxRunsPerDay": 4}
     (message,) = run(schedules.FREQUENCY, RULE, {"scheduleExpression": "rate(2 hours)"}, config)
-    assert "runs every 120 min (12 runs/day)" in message
-    assert "at least 30 min and at most 4 runs/day" in message
+    assert "runs every 120 min (12 runs in 24 h)" in message
+    assert "at least 30 min between runs and at most 4 runs in any 24 hours" in message
 
 
 def test_burst_cron_is_judged_by_its_shortest_gap(run) -> None:
@@ -105,7 +105,7 @@ def test_burst_cron_is_judged_by_its_shortest_gap(run) -> None:
     (message,) = run(
         schedules.FREQUENCY, NATIVE_RULE, {"scheduleExpression": "cron(0,10 8 * * ? *)"}, config
     )
-    assert "runs every 10 min (2 runs/day)" in message
+    assert "runs every 10 min (2 runs in 24 h)" in message
 
 
 def test_config_numbers_sent_as_doubles_are_accepted(run) -> None:
@@ -203,7 +203,7 @@ def test_never_firing_cron_that_names_hours_still_needs_a_time_zone(run) -> None
 def test_frequent_schedule_without_flexible_window_is_reported(run) -> None:
     config = {**PINNED, "aboveRunsPerDay": 12}
     (message,) = run(schedules.FLEXIBLE_WINDOW, SCHEDULER, scheduler("rate(1 hour)"), config)
-    assert "runs 24 times/day with flexibleTimeWindow mode OFF; above 12 runs/day" in message
+    assert "runs 24 times in 24 h with flexibleTimeWindow.mode OFF; above 12 runs in 24 h" in message
 
 
 def test_flexible_window_satisfies_the_rule(run) -> None:
@@ -297,8 +297,27 @@ def test_native_rule_targets_are_each_judged(stack) -> None:
     assert found[0].startswith("nr: target 1 has no retryPolicy or deadLetterConfig.arn")
 
 
-def test_scheduler_without_target_object_has_nothing_to_judge(stack) -> None:
+def test_a_scheduler_target_unknown_in_preview_is_the_unknown_advisory_not_a_pass(stack) -> None:
     stack.add(SCHEDULER, "s", {"scheduleExpression": "rate(1 hour)", "target": UNKNOWN_VALUE})
+    with pytest.raises(UnknownValueError) as e:
+        stack.run(schedules.DELIVERY_SAFETY)
+    assert "targets of s" in e.value.message
+
+
+def test_unknown_rule_targets_are_the_advisory_after_the_known_ones_are_judged(stack) -> None:
+    stack.add(NATIVE_RULE, "known", {"scheduleExpression": "rate(1 hour)", "targets": [{}]})
+    stack.add(NATIVE_RULE, "nr", {"scheduleExpression": "rate(1 hour)", "targets": UNKNOWN_VALUE})
+    found: list = []
+    args = stack.args()
+    with pytest.raises(UnknownValueError) as e:
+        schedules.DELIVERY_SAFETY.validate(args, lambda m, u=None: found.append(m))
+    assert "targets of nr" in e.value.message
+    assert len(found) == 1
+    assert found[0].startswith("known: its target has no retryPolicy")
+
+
+def test_a_scheduler_target_that_is_not_an_object_has_nothing_to_judge(stack) -> None:
+    stack.add(SCHEDULER, "s", {"scheduleExpression": "rate(1 hour)", "target": "arn:x"})
     assert stack.run(schedules.DELIVERY_SAFETY) == []
 
 
@@ -312,3 +331,124 @@ def test_every_schedule_policy_is_exported_in_order() -> None:
         "schedule-flexible-window",
         "schedule-delivery-safety",
     ]
+
+
+# --- hostile shapes: one diagnostic naming the property, never a crash ------------------------
+@pytest.mark.parametrize(
+    ("props", "key", "fragment"),
+    [
+        ({"scheduleExpression": ["rate(1 hour)"]}, "scheduleExpression", "must be a string"),
+        ({"scheduleExpression": {"a": 1}}, "scheduleExpression", "must be a string"),
+        (
+            {"scheduleExpression": "rate(1 hour)", "scheduleExpressionTimezone": ["UTC"]},
+            "scheduleExpressionTimezone",
+            "must be a time zone name",
+        ),
+        (
+            {"scheduleExpression": "rate(1 hour)", "scheduleExpressionTimezone": 1},
+            "scheduleExpressionTimezone",
+            "got 1",
+        ),
+        (
+            {"scheduleExpression": "rate(1 hour)", "startDate": ["2026-01-01T00:00:00Z"]},
+            "startDate",
+            "must be an ISO 8601 date-time string",
+        ),
+        (
+            {"scheduleExpression": "rate(1 hour)", "endDate": "soon"},
+            "endDate",
+            "is not an ISO 8601 date-time",
+        ),
+        (
+            {
+                "scheduleExpression": "rate(1 hour)",
+                "startDate": "2026-03-01T00:00:00Z",
+                "endDate": "2026-02-01T00:00:00Z",
+            },
+            "endDate",
+            "is not after startDate",
+        ),
+        (
+            {"scheduleExpression": "rate(" + "9" * 5000 + " minutes)"},
+            "scheduleExpression",
+            "",
+        ),
+    ],
+)
+def test_malformed_schedule_properties_get_one_diagnostic_naming_the_property(
+    run, props: dict, key: str, fragment: str
+) -> None:
+    for policy in schedules.POLICIES[:5]:
+        found = run(policy, SCHEDULER, props, PINNED)
+        if policy is schedules.EXPRESSION_VALID:
+            assert len(found) == 1, found
+            assert f"Fix {key} of r." in found[0], found[0]
+            assert fragment in found[0], found[0]
+            assert "Traceback" not in found[0]
+        else:
+            assert found == [], f"{policy.name} judged a schedule it cannot read: {found}"
+
+
+def test_a_time_zone_error_names_the_time_zone_property_not_the_expression(run) -> None:
+    props = scheduler("cron(0 8 * * ? *)", scheduleExpressionTimezone="Europe/Berlim")
+    (message,) = run(schedules.EXPRESSION_VALID, SCHEDULER, props)
+    assert "did you mean 'Europe/Berlin'?" in message
+    assert message.endswith("Fix scheduleExpressionTimezone of r.")
+
+
+def test_a_flexible_window_mode_that_is_not_off_or_flexible_is_reported(run) -> None:
+    props = scheduler("rate(5 minutes)", flexibleTimeWindow={"mode": {"a": 1}})
+    (message,) = run(schedules.FLEXIBLE_WINDOW, SCHEDULER, props, PINNED)
+    assert "flexibleTimeWindow.mode is {'a': 1}; set it to \"OFF\" or \"FLEXIBLE\"" in message
+
+
+def test_an_unknown_start_date_is_the_unknown_advisory_for_fires_again(run) -> None:
+    props = scheduler("rate(1 hour)", startDate=UNKNOWN_VALUE)
+    with pytest.raises(UnknownValueError) as e:
+        run(schedules.FIRES_AGAIN, SCHEDULER, props, PINNED)
+    assert "startDate" in e.value.message
+
+
+# --- every fix the frequency message proposes passes the policy -------------------------------
+FREQUENCY_CONFIGS = [
+    {"minIntervalMinutes": 60, "maxRunsPerDay": 24},
+    {"minIntervalMinutes": 5, "maxRunsPerDay": 288},
+    {"minIntervalMinutes": 30, "maxRunsPerDay": 4},
+    {"minIntervalMinutes": 61, "maxRunsPerDay": 24},
+    {"minIntervalMinutes": 90, "maxRunsPerDay": 100},
+    {"minIntervalMinutes": 1, "maxRunsPerDay": 1},
+    {"minIntervalMinutes": 1500, "maxRunsPerDay": 24},
+]
+
+
+@pytest.mark.parametrize("config", FREQUENCY_CONFIGS, ids=lambda c: "-".join(map(str, c.values())))
+@pytest.mark.parametrize("timezone", [None, "America/New_York"])
+def test_the_suggested_schedule_itself_passes_the_frequency_policy(
+    run, config: dict, timezone: str | None
+) -> None:
+    zone = {"scheduleExpressionTimezone": timezone} if timezone else {}
+    full = {**PINNED, **config}
+    (message,) = run(schedules.FREQUENCY, SCHEDULER, scheduler("rate(1 minute)", **zone), full)
+    suggestion = message.split("Run it less often (e.g. ", 1)[1].split("), or change", 1)[0]
+    assert suggestion.startswith("rate("), message
+    found = run(schedules.FREQUENCY, SCHEDULER, scheduler(suggestion, **zone), full)
+    assert found == [], f"suggested {suggestion} for {config} in {timezone}: {found}"
+
+
+def _engine_counts_real_24_hours() -> bool:
+    from datetime import UTC, datetime
+
+    from modules.schedule import analyze, parse_schedule
+
+    result = analyze(parse_schedule("rate(1 hour)"), reference=datetime(2026, 1, 1, tzinfo=UTC))
+    return getattr(result, "max_runs_per_24h", None) is not None
+
+
+@pytest.mark.skipif(
+    not _engine_counts_real_24_hours(), reason="engine without max_runs_per_24h (issue 10)"
+)
+@pytest.mark.parametrize("expression", ["rate(1 hour)", "rate(61 minutes)"])
+@pytest.mark.parametrize("timezone", ["Europe/Berlin", "America/New_York"])
+def test_an_hourly_rate_is_hourly_in_a_dst_zone(run, expression: str, timezone: str) -> None:
+    props = scheduler(expression, scheduleExpressionTimezone=timezone)
+    assert run(schedules.FREQUENCY, SCHEDULER, props, PINNED) == [], (expression, timezone)
