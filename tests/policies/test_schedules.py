@@ -83,9 +83,8 @@ def test_unknown_time_zone_is_reported_as_unknown_not_passed(run) -> None:
 # --- schedule-frequency ----------------------------------------------------------------------
 def test_every_five_minutes_is_too_often_with_measured_figures(run) -> None:
     (message,) = run(schedules.FREQUENCY, SCHEDULER, scheduler("rate(5 minutes)"), PINNED)
-    assert "runs every 5 min (288 runs in 24 h); this stack allows at least 60 min between runs and " in (
-        message
-    )
+    expected = "runs every 5 min (288 runs in 24 h); this stack allows at least 60 min between runs"
+    assert expected in message
     assert "policies/config/<stack>.json" in message
 
 
@@ -203,7 +202,8 @@ def test_never_firing_cron_that_names_hours_still_needs_a_time_zone(run) -> None
 def test_frequent_schedule_without_flexible_window_is_reported(run) -> None:
     config = {**PINNED, "aboveRunsPerDay": 12}
     (message,) = run(schedules.FLEXIBLE_WINDOW, SCHEDULER, scheduler("rate(1 hour)"), config)
-    assert "runs 24 times in 24 h with flexibleTimeWindow.mode OFF; above 12 runs in 24 h" in message
+    expected = "runs 24 times in 24 h with flexibleTimeWindow.mode OFF; above 12 runs in 24 h"
+    assert expected in message
 
 
 def test_flexible_window_satisfies_the_rule(run) -> None:
@@ -399,7 +399,7 @@ def test_a_time_zone_error_names_the_time_zone_property_not_the_expression(run) 
 def test_a_flexible_window_mode_that_is_not_off_or_flexible_is_reported(run) -> None:
     props = scheduler("rate(5 minutes)", flexibleTimeWindow={"mode": {"a": 1}})
     (message,) = run(schedules.FLEXIBLE_WINDOW, SCHEDULER, props, PINNED)
-    assert "flexibleTimeWindow.mode is {'a': 1}; set it to \"OFF\" or \"FLEXIBLE\"" in message
+    assert 'flexibleTimeWindow.mode is {\'a\': 1}; set it to "OFF" or "FLEXIBLE"' in message
 
 
 def test_an_unknown_start_date_is_the_unknown_advisory_for_fires_again(run) -> None:
