@@ -292,7 +292,7 @@ def validate_flexible_window(args: ResourceValidationArgs, report: ReportViolati
         return
     if spec.flexible_mode not in (None, "OFF"):
         report(
-            f"{spec.carrier.flexible_mode} is {spec.flexible_mode!r}; set it to \"OFF\" or "
+            f'{spec.carrier.flexible_mode} is {spec.flexible_mode!r}; set it to "OFF" or '
             '"FLEXIBLE" (with maximumWindowInMinutes).',
             None,
         )
