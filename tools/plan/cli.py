@@ -45,9 +45,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"plan: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m tools.plan") -> argparse.ArgumentParser:
     p = _Parser(
-        prog="python -m tools.plan",
+        prog=prog,
         description=(
             "Offline plan: run each stack's program under Pulumi mocks, judge the resources with "
             "the policy pack over its analyzer protocol, and report resources, schedules and "
@@ -217,11 +217,12 @@ def main(
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    prog: str = "python -m tools.plan",
 ) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(prog).parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2), already printed by argparse
         return int(exit_.code or 0)
     try:

@@ -1,0 +1,1 @@
+"""The `mlsched` command: `mlsched plan`, `explain` and `diff` (see `mlsched --help`)."""
