@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tools.plan import week
 from tools.plan.model import NOT_CHECKED, StackPlan, TreeNode, component_tree, format_interval
 from tools.plan.render_json import iso_utc
 
@@ -39,16 +40,31 @@ def _tree_lines(nodes: tuple[TreeNode, ...], depth: int = 0) -> list[str]:
 COMMENT_LIMIT = 65_536
 
 
-def render_stack(plan: StackPlan, *, limit: int | None = COMMENT_LIMIT) -> str:
+def render_stack(
+    plan: StackPlan, *, limit: int | None = COMMENT_LIMIT, chart_budget: int = week.CHART_BUDGET
+) -> str:
     """The stack's report; above `limit` characters the folded details (next runs, resource
-    tree) are left out, with a note, so the verdicts and the schedule table still fit."""
-    full = _render_stack(plan, details=True)
+    tree) are left out, with a note, so the verdicts, the schedule table and the week still fit."""
+    lanes = week.lanes_of(plan.schedules, plan.reference_time) if plan.schedules else ()
+    full = _render_stack(plan, details=True, lanes=lanes, chart_budget=chart_budget)
     if limit is None or len(full) <= limit:
         return full
-    return _render_stack(plan, details=False)
+    short = _render_stack(plan, details=False, lanes=lanes, chart_budget=chart_budget)
+    if len(short) <= limit:
+        return short
+    # Thousands of schedules: the table keeps its first rows, and says how many it left out.
+    rows = max(0, len(plan.schedules) * (limit - 4_000) // len(short))
+    return _render_stack(plan, details=False, lanes=lanes, chart_budget=chart_budget, max_rows=rows)
 
 
-def _render_stack(plan: StackPlan, *, details: bool) -> str:
+def _render_stack(
+    plan: StackPlan,
+    *,
+    details: bool,
+    lanes: tuple[week.Lane, ...] = (),
+    chart_budget: int,
+    max_rows: int | None = None,
+) -> str:
     mark = "✅" if plan.ok else "❌"
     out = [
         f"## {mark} Offline plan of `{plan.stack}`: {plan.verdict_summary}",
@@ -80,7 +96,8 @@ def _render_stack(plan: StackPlan, *, details: bool) -> str:
             "| max runs/day | shortest interval | next run (UTC) |",
             "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
         ]
-        for s in plan.schedules:
+        shown = plan.schedules if max_rows is None else plan.schedules[:max_rows]
+        for s in shown:
             trigger = s.trigger if s.enabled else f"{s.trigger} (disabled)"
             nxt = iso_utc(s.next_runs[0]) if s.next_runs else "never fires again"
             out.append(
@@ -88,7 +105,12 @@ def _render_stack(plan: StackPlan, *, details: bool) -> str:
                 f"| {cell(s.description)} | {s.max_runs_per_day} "
                 f"| {format_interval(s.min_interval_minutes)} | {nxt} |"
             )
+        if len(shown) < len(plan.schedules):
+            left = len(plan.schedules) - len(shown)
+            out += ["", f"*… and {left} more schedules, left out to fit a comment.*"]
         out.append("")
+        title = f"{plan.stack} - next 7 days of runs (UTC)"
+        out += week.week_section(title, lanes, plan.reference_time, chart_budget)
     else:
         out += ["No schedules.", ""]
     if plan.schedules and details:

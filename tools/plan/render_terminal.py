@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from tools.plan import week
 from tools.plan.model import (
     NOT_CHECKED,
     StackPlan,
@@ -138,6 +139,62 @@ def _next_runs(plan: StackPlan, tbox: box.Box, plain: bool) -> Table:
     return table
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_HEAT_STYLES = ("", "green", "yellow", "dark_orange", "bold red")
+
+
+def _level(count: int, peak: int) -> int:
+    """0 for no run; 1..4 in equal steps of the peak, so the busiest hour is always darkest."""
+    if count == 0:
+        return 0
+    shades = len(week.HEAT_LEVELS) - 1
+    return max(1, -(-count * shades // peak))
+
+
+def heatmap(plan: StackPlan, plain: bool) -> Group:
+    """Runs of the next 7 days by UTC weekday x hour: where the stack's load falls."""
+    return heat_group(week.lanes_of(plan.schedules, plan.reference_time), plain)
+
+
+def heat_group(
+    lanes, plain: bool, title: str = "Runs in the next 7 days by weekday x hour (UTC)"
+) -> Group:
+    grid = week.heat(lanes)
+    peak = max(max(row) for row in grid)
+    heading = Text(title, style="" if plain else "bold")
+    if peak == 0:
+        return Group(Text(title), Text("  no runs in the next 7 days"))
+    header = Text("    ")
+    for hour in range(0, 24, 3):
+        header.append(f"{hour:02d}".ljust(9))
+    lines: list = [heading, header]
+    for day, row in enumerate(grid):
+        line = Text(f"{_WEEKDAYS[day]} ")
+        for count in row:
+            level = _level(count, peak)
+            line.append(week.HEAT_LEVELS[level] * 3, style="" if plain else _HEAT_STYLES[level])
+        lines.append(line)
+    ranges: dict[int, list[int]] = {}
+    for count in range(1, peak + 1):
+        ranges.setdefault(_level(count, peak), []).append(count)
+    legend = "  ".join(
+        f"{week.HEAT_LEVELS[lv]} {min(c)}" + (f"-{max(c)}" if max(c) > min(c) else "")
+        for lv, c in sorted(ranges.items())
+    )
+    busiest_day, busiest_hour = max(
+        ((d, h) for d in range(7) for h in range(24)), key=lambda dh: grid[dh[0]][dh[1]]
+    )
+    total = sum(map(sum, grid))
+    lines.append(Text(f"    runs per hour: {legend}"))
+    lines.append(
+        Text(
+            f"    {total} runs in the week; busiest hour {_WEEKDAYS[busiest_day]} "
+            f"{busiest_hour:02d}:00 UTC ({peak} runs)"
+        )
+    )
+    return Group(*lines)
+
+
 def _resources(plan: StackPlan, tbox: box.Box, plain: bool) -> Group:
     counts = Table(title=f"Resources ({len(plan.resources)})", box=tbox, title_justify="left")
     counts.add_column("type")
@@ -166,6 +223,7 @@ def render_stack(plan: StackPlan, console: Console) -> None:
     if plan.schedules:
         console.print(_schedules(plan, tbox, plain))
         console.print(_next_runs(plan, tbox, plain))
+        console.print(heatmap(plan, plain))
     else:
         console.print("Schedules: none")
     console.print(_resources(plan, tbox, plain))

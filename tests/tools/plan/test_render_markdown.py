@@ -105,3 +105,28 @@ def test_report_above_the_comment_limit_leaves_out_details_but_keeps_verdicts(fa
     assert "`prod.json` has them all" in short
     assert "no diff against deployed state" in short
     assert render_markdown.render_stack(failing_plan, limit=len(full)) == full
+
+
+def test_markdown_draws_the_week_at_a_glance_as_a_mermaid_gantt_chart(ok_plan):
+    from tools.plan import render_markdown
+
+    text = render_markdown.render_stack(ok_plan)
+    assert "### A week at a glance (UTC)" in text
+    chart = text[text.index("```mermaid") :]
+    assert "section aws - churn-training" in chart
+    assert chart.count(":milestone, ") == 7
+
+
+def test_a_thousand_schedules_keep_the_stack_report_under_the_comment_limit(ok_plan, make_schedule):
+    from dataclasses import replace
+
+    from tools.plan import render_markdown
+
+    schedules = tuple(
+        make_schedule(f"bench-{i:05d}", expression=f"cron({i % 60} {(i // 60) % 24} * * ? *)")
+        for i in range(1000)
+    )
+    text = render_markdown.render_stack(replace(ok_plan, schedules=schedules))
+    assert len(text) <= render_markdown.COMMENT_LIMIT
+    assert "more schedules, left out to fit a comment" in text
+    assert "```mermaid" in text

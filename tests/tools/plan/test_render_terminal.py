@@ -144,3 +144,18 @@ def test_several_stacks_end_with_a_summary_line_each(ok_plan, failing_plan, erro
     assert lines["prod"] == ["FAIL", "3", "1", "1", "1"]
     assert lines["staging"][:2] == ["FAIL", "-"]
     assert "configuration error" in summary
+
+
+def test_terminal_view_draws_the_week_as_a_weekday_by_hour_heatmap(ok_plan):
+    import io
+
+    from tools.plan import render_terminal
+
+    buffer = io.StringIO()
+    render_terminal.render((ok_plan,), render_terminal.make_console(buffer, color=False))
+    text = buffer.getvalue()
+    assert "Runs in the next 7 days by weekday x hour (UTC)" in text
+    thursday = next(line for line in text.splitlines() if line.startswith("Thu "))
+    # 13:00 Berlin is 12:00 UTC in winter: the thirteenth 3-character cell is shaded.
+    assert thursday[4 + 12 * 3 : 4 + 13 * 3] == "███", thursday
+    assert "7 runs in the week" in text
