@@ -147,3 +147,84 @@ def test_failed_preview_comment_refuses_to_run_without_its_inputs(work):
     proc = _run("preview-failure-comment.sh", work, env)
     assert proc.returncode != 0
     assert "PR_NUMBER" in proc.stderr
+
+
+def _diff_env(work: Path, **extra: str) -> dict[str, str]:
+    return {
+        "GITHUB_STEP_SUMMARY": str(work / "summary.md"),
+        "MLSCHED": str(work / "bin" / "mlsched"),
+        **extra,
+    }
+
+
+def _mlsched_stub(work: Path, status: int, report: str = "## diff of prod\n") -> None:
+    body = (
+        'echo "$*" > mlsched-args.txt; out="${@: -1}"; mkdir -p "$out"; '
+        f"printf '%s' '{report}' > \"$out/diff.md\"; exit {status}"
+    )
+    _stub(work / "bin", "mlsched", body)
+
+
+def test_schedule_diff_puts_the_report_in_the_summary_and_keeps_the_exit_status(work):
+    _mlsched_stub(work, 1)
+    proc = _run("schedule-diff.sh", work, _diff_env(work), "prod")
+    assert proc.returncode == 1, "a mandatory violation in the head keeps exit status 1"
+    args = (work / "mlsched-args.txt").read_text().split()
+    assert args == [
+        "diff",
+        "--base",
+        "HEAD^1",
+        "--stack",
+        "prod",
+        "--format",
+        "none",
+        "--out",
+        "build/diff",
+    ]
+    assert "## diff of prod" in (work / "summary.md").read_text()
+
+
+def test_schedule_diff_without_a_token_never_calls_gh(work):
+    _mlsched_stub(work, 0)
+    _stub(work / "bin", "gh", "echo called > gh-called.txt")
+    proc = _run("schedule-diff.sh", work, _diff_env(work), "prod")
+    assert proc.returncode == 0, proc.stderr
+    assert not (work / "gh-called.txt").exists()
+
+
+def test_schedule_diff_posts_a_new_comment_with_its_marker(work):
+    _mlsched_stub(work, 0)
+    _stub(
+        work / "bin",
+        "gh",
+        'if [[ "$1" == api ]]; then exit 0; fi; echo "$*" > gh-args.txt; cp "${@: -1}" comment.md',
+    )
+    env = _diff_env(work, GH_TOKEN="t", PR_NUMBER="7", GITHUB_REPOSITORY="acme/mlsched")
+    proc = _run("schedule-diff.sh", work, env, "prod")
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "gh-args.txt").read_text().split()[:3] == ["pr", "comment", "7"]
+    body = (work / "comment.md").read_text()
+    assert body.startswith("<!-- mlsched-diff:prod -->\n## diff of prod")
+
+
+def test_schedule_diff_edits_its_earlier_comment_in_place(work):
+    _mlsched_stub(work, 0)
+    _stub(
+        work / "bin",
+        "gh",
+        'echo "$*" >> gh-calls.txt; if [[ "$*" == *"--method PATCH"* ]]; then exit 0; fi; '
+        'if [[ "$1" == api ]]; then echo 4242; exit 0; fi; exit 9',
+    )
+    env = _diff_env(work, GH_TOKEN="t", PR_NUMBER="7", GITHUB_REPOSITORY="acme/mlsched")
+    proc = _run("schedule-diff.sh", work, env, "prod")
+    assert proc.returncode == 0, proc.stderr
+    calls = (work / "gh-calls.txt").read_text()
+    assert "issues/comments/4242" in calls
+    assert "pr comment" not in calls
+
+
+def test_schedule_diff_fails_and_says_so_when_no_report_was_written(work):
+    _stub(work / "bin", "mlsched", "exit 2")
+    proc = _run("schedule-diff.sh", work, _diff_env(work), "prod")
+    assert proc.returncode == 2
+    assert "No schedule diff for prod" in (work / "summary.md").read_text()

@@ -37,17 +37,21 @@ def test_checks_run_on_every_pull_request_and_are_callable_by_deploy(workflows, 
     assert on["pull_request"] is None, "checks must not be path-filtered: they gate every PR"
 
 
-def test_checks_run_make_lint_the_readme_test_command_and_make_plan(workflows, gh):
+PLAN_IN_CI = ".venv/bin/mlsched plan --out build/plan"
+
+
+def test_checks_run_make_lint_the_readme_test_command_and_mlsched_plan(workflows, gh):
     runs = [s.get("run", "") for _, s in gh.iter_steps(workflows["checks.yml"])]
     readme = (gh.REPO_ROOT / "README.md").read_text()
     assert "make test" in readme, "README no longer documents `make test`"
-    for command in ("make lint", "make test", "make plan"):
+    # `make plan` would turn a mandatory violation's exit status 1 into make's 2.
+    for command in ("make lint", "make test", PLAN_IN_CI):
         assert command in runs, f"checks.yml does not run `{command}`"
 
 
 def test_plan_reports_reach_the_job_summary_even_when_the_plan_fails(workflows):
     plan = workflows["checks.yml"]["jobs"]["plan"]
-    i_plan = _step_index(plan, lambda s: s.get("run") == "make plan")
+    i_plan = _step_index(plan, lambda s: s.get("run") == PLAN_IN_CI)
     summary = plan["steps"][i_plan + 1]
     assert summary["if"] == "${{ !cancelled() }}"
     assert "plan-summary.sh dev staging prod" in summary["run"]
@@ -88,8 +92,38 @@ def test_cloud_preview_runs_only_for_branches_of_this_repository(workflows):
     assert fork in jobs["offline-plan"]["if"]
     assert jobs["offline-plan"]["permissions"] == {"contents": "read"}
     runs = [s.get("run", "") for s in jobs["offline-plan"]["steps"]]
-    assert 'make plan STACK="$STACK"' in runs
+    assert '.github/scripts/schedule-diff.sh "$STACK"' in runs
     assert not any("secrets." in str(s) for s in jobs["offline-plan"]["steps"])
+    assert not any("GH_TOKEN" in s.get("env", {}) for s in jobs["offline-plan"]["steps"]), (
+        "a fork's token cannot comment: the diff goes to the job summary only"
+    )
+
+
+def test_the_schedule_diff_runs_before_the_cloud_preview_and_may_comment(workflows, gh):
+    job = workflows["preview.yml"]["jobs"]["preview"]
+    i_diff = _step_index(job, lambda s: "schedule-diff.sh" in s.get("run", ""))
+    i_pulumi = _step_index(job, lambda s: gh.uses_name(s) == "pulumi/actions")
+    assert i_diff < i_pulumi, "the diff's comment and summary come first"
+    step = job["steps"][i_diff]
+    assert step["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert step["env"]["STACK"] == "${{ matrix.stack }}"
+    # A mandatory violation is left to pulumi preview to stop on; bad input fails the step.
+    assert step["run"].endswith("|| [[ $? -eq 1 ]]")
+
+
+def test_the_fork_plan_fails_on_a_mandatory_violation_and_still_writes_its_summary(workflows):
+    job = workflows["preview.yml"]["jobs"]["offline-plan"]
+    i_diff = _step_index(job, lambda s: s.get("id") == "plan")
+    assert job["steps"][i_diff]["run"] == '.github/scripts/schedule-diff.sh "$STACK"'
+    summary = job["steps"][i_diff + 1]
+    assert summary["if"] == "${{ !cancelled() }}"
+    assert summary["env"]["PLAN_DIR"] == "build/diff/plan"
+
+
+@pytest.mark.parametrize("job_id", ["preview", "offline-plan"])
+def test_diff_jobs_fetch_the_base_parent_of_the_merge_commit(workflows, job_id):
+    checkout = workflows["preview.yml"]["jobs"][job_id]["steps"][0]
+    assert checkout["with"]["fetch-depth"] == 2, "mlsched diff --base HEAD^1 needs the parent"
 
 
 def test_preview_runs_pulumi_preview_with_comments_and_the_policy_pack_of_its_stack(workflows, gh):
