@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi_policy
 import pytest
 
-from policies import iam, schedules, targets
+from policies import azure, iam, schedules, targets
 
 MAIN = Path(__file__).resolve().parents[2] / "policies" / "__main__.py"
 
@@ -21,7 +21,7 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
     monkeypatch.setattr(pulumi_policy, "PolicyPack", lambda **kw: built.update(kw))
     runpy.run_path(str(MAIN), run_name="__main__")
     names = [p.name for p in built["policies"]]
-    expected = [p.name for p in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES)]
+    expected = [p.name for p in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES, *azure.POLICIES)]
     assert names == expected
     assert len(set(names)) == len(names), "policy names must be unique within the pack"
     assert built["enforcement_level"] == pulumi_policy.EnforcementLevel.ADVISORY
@@ -29,7 +29,7 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
 
 
 def test_every_policy_has_a_kebab_case_name_and_a_one_line_description() -> None:
-    for policy in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES):
+    for policy in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES, *azure.POLICIES):
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", policy.name), policy.name
         assert "\n" not in policy.description, policy.name
 

@@ -1,0 +1,353 @@
+"""Azure identity and exposure policies: role assignments, custom roles, Data Factory linked
+services, public network access of factories and Azure ML workspaces, and triggers that never
+start.
+
+Each names the checkov / Azure Policy built-in it mirrors. Roles are judged by what their
+Actions minus NotActions allow (policies.azure_roles, from Microsoft's published definitions),
+not by their names. Unknown values during preview end in the SDK's "can't be known during
+preview" advisory (policies.values.unknown); a malformed value gets one message naming the
+property, the value and the fix. Never a crash, never a silent pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
+
+from policies import azure_roles
+from policies.values import as_list, dig, is_unknown, plain, unknown
+
+ASSIGNMENTS = {
+    "azure-native:authorization:RoleAssignment": "roleDefinitionId",
+    "azure:authorization/assignment:Assignment": "roleDefinitionId",
+}
+DEFINITIONS = {
+    "azure-native:authorization:RoleDefinition": ("permissions", "assignableScopes"),
+    "azure:authorization/roleDefinition:RoleDefinition": ("permissions", "assignableScopes"),
+}
+
+
+def _text(props: Mapping[str, Any], key: str) -> Any:
+    value = dig(props, key)
+    if is_unknown(value):
+        unknown(key)
+    return value
+
+
+# --- azure-role-assignment-least-privilege -------------------------------------------------------
+def check_assignment_role(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    key = ASSIGNMENTS.get(args.resource_type)
+    if key is None:
+        return
+    props = plain(args.props)
+    role_id = _text(props, key)
+    role_name = props.get("roleDefinitionName")
+    if role_id is None and isinstance(role_name, str):
+        guid = azure_roles.BY_NAME.get(role_name.lower())
+        shown = role_name
+    elif isinstance(role_id, str):
+        guid = azure_roles.role_guid(role_id)
+        if guid is None:
+            report(
+                f"{key} {role_id!r} is not a role definition ID; use "
+                "/subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<GUID> "
+                "(the GUID from Microsoft's built-in roles list or your custom role).",
+                None,
+            )
+            return
+        shown = role_id
+    else:
+        if is_unknown(role_name):
+            unknown("roleDefinitionName")
+        report(f"{key} must be a role definition ID string, got {role_id!r}; set it.", None)
+        return
+    role = azure_roles.BUILT_IN.get(guid or "")
+    if role is None:
+        return  # a custom role: azure-custom-role-no-wildcard-action judges its definition
+    powers = azure_roles.powers(role.actions, role.not_actions)
+    if powers:
+        report(
+            f"assigns {role.name} ({shown}), which can {' and '.join(powers)}; assign the "
+            "narrowest built-in role that covers the job (e.g. AzureML Data Scientist on the "
+            "workspace) or a custom role without wildcard actions.",
+            None,
+        )
+
+
+ROLE_ASSIGNMENT_LEAST_PRIVILEGE = ResourceValidationPolicy(
+    name="azure-role-assignment-least-privilege",
+    description="Role assignments must not grant Owner, Contributor, User Access Administrator "
+    "or other roles that write everything or grant access (Microsoft cloud security benchmark "
+    "PA-7, Azure Policy 'A maximum of 3 owners should be designated for your subscription').",
+    validate=check_assignment_role,
+)
+
+# --- azure-role-assignment-scope --------------------------------------------------------------
+_SUBSCRIPTION = re.compile(r"^/subscriptions/[^/]+/?$", re.IGNORECASE)
+_MANAGEMENT_GROUP = re.compile(
+    r"^/providers/Microsoft\.Management/managementGroups/[^/]+/?$", re.IGNORECASE
+)
+
+
+def scope_breadth(scope: str) -> str | None:
+    """'the root', 'a management group' or 'a subscription' for too-wide scopes, else None."""
+    if scope.strip() == "/":
+        return "the tenant root"
+    if _MANAGEMENT_GROUP.match(scope.strip()):
+        return "a management group"
+    if _SUBSCRIPTION.match(scope.strip()):
+        return "a subscription"
+    return None
+
+
+def check_assignment_scope(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in ASSIGNMENTS:
+        return
+    scope = _text(plain(args.props), "scope")
+    if not isinstance(scope, str) or not scope.startswith("/"):
+        report(
+            f"scope {scope!r} is not a resource ID; set scope to the one resource the "
+            "principal needs (e.g. the Azure ML workspace's resource ID).",
+            None,
+        )
+        return
+    breadth = scope_breadth(scope)
+    if breadth is not None:
+        report(
+            f"scope {scope!r} is {breadth}: the role then applies to every resource in it; "
+            "scope the assignment to the one resource the principal needs (e.g. the Azure ML "
+            "workspace).",
+            None,
+        )
+
+
+ROLE_ASSIGNMENT_SCOPE = ResourceValidationPolicy(
+    name="azure-role-assignment-scope",
+    description="Role assignments must be scoped to a resource, not a subscription, management "
+    "group or the tenant root (Microsoft cloud security benchmark PA-7).",
+    validate=check_assignment_scope,
+)
+
+
+# --- azure-custom-role-no-wildcard-action -----------------------------------------------------
+def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    keys = DEFINITIONS.get(args.resource_type)
+    if keys is None:
+        return
+    props = plain(args.props)
+    permissions = _text(props, keys[0])
+    if not isinstance(permissions, list):
+        report(
+            f"{keys[0]} must be a list of {{actions, notActions}} blocks, got {permissions!r}.",
+            None,
+        )
+        return
+    for index, block in enumerate(permissions):
+        where = f"{keys[0]}[{index}]"
+        if is_unknown(block):
+            unknown(where)
+        if not isinstance(block, Mapping):
+            report(f"{where} must be an object with actions and notActions, got {block!r}.", None)
+            continue
+        actions, not_actions = block.get("actions"), block.get("notActions")
+        for name, value in (("actions", actions), ("notActions", not_actions)):
+            items = as_list(value)
+            if any(is_unknown(v) for v in items) or is_unknown(value):
+                unknown(f"{where}.{name}")
+            if not all(isinstance(v, str) for v in items):
+                report(f"{where}.{name} must be a list of operation strings, got {value!r}.", None)
+                return
+        powers = azure_roles.powers(as_list(actions), as_list(not_actions))
+        if powers:
+            report(
+                f"{where} allows {as_list(actions)!r}, which can {' and '.join(powers)}; list "
+                "the operations the role needs (e.g. Microsoft.MachineLearningServices/"
+                "workspaces/jobs/write) instead of wildcards.",
+                None,
+            )
+
+
+CUSTOM_ROLE_NO_WILDCARD = ResourceValidationPolicy(
+    name="azure-custom-role-no-wildcard-action",
+    description="Custom role definitions must not allow '*' or actions that write every "
+    "resource type or grant access (checkov CKV_AZURE_39).",
+    validate=check_custom_role,
+)
+
+# --- azure-linked-service-no-inline-secret ----------------------------------------------------
+# Keys that hold a credential in Data Factory linked service type properties; a SecureString
+# object anywhere is an inline secret whatever its key.
+_SECRET_KEYS = frozenset(
+    {
+        "accountKey",
+        "password",
+        "servicePrincipalKey",
+        "servicePrincipalCredential",
+        "accessToken",
+        "sasToken",
+        "sasUri",
+        "key",
+        "apiKey",
+        "clientSecret",
+        "encryptedCredential",
+    }
+)
+_KEY_IN_CONNECTION = re.compile(r"(AccountKey|SharedAccessKey|Password|pwd)\s*=", re.IGNORECASE)
+
+
+def _inline_secrets(value: Any, path: str) -> list[str]:
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        if value.get("type") == "SecureString":
+            return [path]
+        if value.get("type") == "AzureKeyVaultSecret":
+            return []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if (
+                key in _SECRET_KEYS
+                and item is not None
+                and not (isinstance(item, Mapping) and item.get("type") == "AzureKeyVaultSecret")
+            ):
+                found.append(where)
+            elif key == "connectionString" and isinstance(item, str):
+                if _KEY_IN_CONNECTION.search(item):
+                    found.append(where)
+            else:
+                found += _inline_secrets(item, where)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _inline_secrets(item, f"{path}[{i}]")
+    return found
+
+
+def check_linked_service(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != "azure-native:datafactory:LinkedService":
+        return
+    properties = _text(plain(args.props), "properties")
+    if not isinstance(properties, Mapping):
+        report(f"properties must be a linked service object, got {properties!r}.", None)
+        return
+    secrets = _inline_secrets(properties, "properties")
+    if secrets:
+        report(
+            f"{', '.join(secrets)} hold a key or secret in the factory; authenticate with the "
+            "factory's managed identity (authentication: MSI) or reference an Azure Key Vault "
+            "secret (type: AzureKeyVaultSecret).",
+            None,
+        )
+
+
+LINKED_SERVICE_NO_INLINE_SECRET = ResourceValidationPolicy(
+    name="azure-linked-service-no-inline-secret",
+    description="Data Factory linked services must use managed identity or Key Vault, not keys "
+    "or inline SecureString secrets (Azure Policy 'Azure Data Factory linked services should use "
+    "Key Vault for storing secrets').",
+    validate=check_linked_service,
+)
+
+# --- azure-data-factory-public-network / azure-ml-workspace-public-network --------------------
+# resource type -> (property, value that means public, default when unset means public)
+_EXPOSURE: dict[str, tuple[str, Any]] = {
+    "azure-native:datafactory:Factory": ("publicNetworkAccess", "Enabled"),
+    "azure:datafactory/factory:Factory": ("publicNetworkEnabled", True),
+    "azure-native:machinelearningservices:Workspace": ("publicNetworkAccess", "Enabled"),
+    "azure:machinelearning/workspace:Workspace": ("publicNetworkAccessEnabled", True),
+}
+
+
+def _exposure_validator(types: tuple[str, ...], what: str):
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if args.resource_type not in types:
+            return
+        key, public = _EXPOSURE[args.resource_type]
+        value = _text(plain(args.props), key)
+        disabled = "Disabled" if isinstance(public, str) else False
+        if value is None or value == public:
+            shown = "unset (Azure's default is public)" if value is None else repr(value)
+            report(
+                f"{key} is {shown}: the {what} is reachable from the internet; set {key}: "
+                f"{disabled!r} and reach it through a private endpoint.",
+                None,
+            )
+        elif value != disabled:
+            report(f"{key} {value!r} is not a valid value; use {disabled!r}.", None)
+
+    return validate
+
+
+FACTORY_PUBLIC_NETWORK = ResourceValidationPolicy(
+    name="azure-data-factory-public-network",
+    description="Data factories must disable public network access (checkov CKV_AZURE_104).",
+    validate=_exposure_validator(
+        ("azure-native:datafactory:Factory", "azure:datafactory/factory:Factory"), "data factory"
+    ),
+)
+WORKSPACE_PUBLIC_NETWORK = ResourceValidationPolicy(
+    name="azure-ml-workspace-public-network",
+    description="Azure Machine Learning workspaces must disable public network access "
+    "(checkov CKV_AZURE_144).",
+    validate=_exposure_validator(
+        (
+            "azure-native:machinelearningservices:Workspace",
+            "azure:machinelearning/workspace:Workspace",
+        ),
+        "Azure ML workspace",
+    ),
+)
+
+
+# --- azure-trigger-started --------------------------------------------------------------------
+def check_trigger_started(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    props = plain(args.props)
+    if args.resource_type == "azure-native:datafactory:Trigger":
+        kind = dig(props, "properties.type")
+        if is_unknown(kind):
+            unknown("properties.type")
+        if kind == "ScheduleTrigger":
+            report(
+                "azure-native creates Data Factory triggers Stopped and cannot start them "
+                "(pulumi/pulumi-azure-native#3540): this schedule never fires. Use pulumi-azure's "
+                "datafactory.TriggerSchedule with activated: true (mlsched's ScheduleTrigger).",
+                None,
+            )
+    elif args.resource_type == "azure:datafactory/triggerSchedule:TriggerSchedule":
+        activated = _text(props, "activated")
+        if activated is False:
+            report(
+                "activated is false: the trigger is deployed Stopped and never fires; set "
+                "enabled: true for this pipeline once it should run on schedule.",
+                None,
+            )
+        elif activated is not None and activated is not True:
+            report(f"activated must be true or false, got {activated!r}.", None)
+    elif args.resource_type == "azure-native:machinelearningservices:Schedule":
+        enabled = _text(props, "properties.isEnabled")
+        if enabled is False:
+            report(
+                "properties.isEnabled is false: the Azure ML schedule never fires; set "
+                "enabled: true for this pipeline once it should run on schedule.",
+                None,
+            )
+
+
+TRIGGER_STARTED = ResourceValidationPolicy(
+    name="azure-trigger-started",
+    description="Data Factory schedule triggers and Azure ML schedules must be started "
+    "(a stopped trigger is a schedule that never fires; mirrors ADF's 'Start trigger on "
+    "creation').",
+    validate=check_trigger_started,
+)
+
+POLICIES = [
+    ROLE_ASSIGNMENT_LEAST_PRIVILEGE,
+    ROLE_ASSIGNMENT_SCOPE,
+    CUSTOM_ROLE_NO_WILDCARD,
+    LINKED_SERVICE_NO_INLINE_SECRET,
+    FACTORY_PUBLIC_NETWORK,
+    WORKSPACE_PUBLIC_NETWORK,
+    TRIGGER_STARTED,
+]

@@ -1,0 +1,193 @@
+"""Azure schedule carriers: Data Factory schedule triggers (pulumi-azure's TriggerSchedule and
+azure-native's Trigger) and Azure Machine Learning schedules.
+
+Their schedules are ADF recurrences (`adf-recurrence`). Properties arrive as Pulumi sends them:
+camelCase, numbers as floats (`interval: 1.0`), ARM's `typeProperties` level flattened away
+(azure-native puts `recurrence` straight under `properties`), and pulumi-azure with Terraform's
+block names (`daysOfWeeks`, `monthlies[].weekday`); the readers rebuild ADF's own key names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from policies.schedule_registry import Carrier, Target, register
+from policies.values import UNKNOWN, as_list, dig, is_unknown
+
+RECURRENCE_KEYS = ("frequency", "interval", "startTime", "endTime")
+
+
+def _number(value: Any) -> Any:
+    # Pulumi's wire format has only doubles; whole numbers go back to ints for the engine.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _numbers(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_number(v) for v in value]
+    return _number(value)
+
+
+def _present(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if v is not None}
+
+
+def adf_recurrence(recurrence: Any) -> Any:
+    """An ARM/azure-native recurrence (ADF key names) with floats normalised; other shapes pass
+    through so the engine reports them."""
+    if is_unknown(recurrence) or not isinstance(recurrence, Mapping):
+        return recurrence
+    out = {k: _numbers(v) for k, v in recurrence.items() if k != "timeZone" and v is not None}
+    schedule = recurrence.get("schedule")
+    if isinstance(schedule, Mapping):
+        out["schedule"] = {
+            k: (
+                [
+                    {kk: _number(vv) for kk, vv in o.items()} if isinstance(o, Mapping) else o
+                    for o in as_list(v)
+                ]
+                if k == "monthlyOccurrences"
+                else _numbers(v)
+            )
+            for k, v in schedule.items()
+            if v is not None
+        }
+    return out
+
+
+def _classic_recurrence(props: Mapping[str, Any]) -> Any:
+    if props.get("frequency") is None:
+        return None
+    recurrence = _present({k: _numbers(props.get(k)) for k in RECURRENCE_KEYS})
+    block = props.get("schedule")
+    if is_unknown(block):
+        recurrence["schedule"] = UNKNOWN
+    elif isinstance(block, Mapping):
+        monthly = [
+            _present({"day": m.get("weekday"), "occurrence": _number(m.get("week"))})
+            if isinstance(m, Mapping)
+            else m
+            for m in as_list(block.get("monthlies"))
+        ]
+        recurrence["schedule"] = _present(
+            {
+                "minutes": _numbers(block.get("minutes")),
+                "hours": _numbers(block.get("hours")),
+                "weekDays": block.get("daysOfWeeks"),
+                "monthDays": _numbers(block.get("daysOfMonths")),
+                "monthlyOccurrences": monthly or None,
+            }
+        )
+    elif block is not None:
+        recurrence["schedule"] = block
+    return recurrence
+
+
+def _classic_targets(props: Mapping[str, Any]) -> tuple[Target, ...]:
+    names = [props.get("pipelineName")] if props.get("pipelineName") else []
+    names += [p.get("name") for p in as_list(props.get("pipelines")) if isinstance(p, Mapping)]
+    return tuple(Target(ref=name) for name in names)
+
+
+def _activated(props: Mapping[str, Any]) -> Any:
+    value = props.get("activated")
+    return True if value is None else value
+
+
+register(
+    Carrier(
+        resource_type="azure:datafactory/triggerSchedule:TriggerSchedule",
+        cloud="azure",
+        dialect="adf-recurrence",
+        label="Data Factory schedule trigger",
+        expression="frequency",
+        reader=_classic_recurrence,
+        timezone="timeZone",
+        default_timezone="UTC",
+        start="startTime",
+        end="endTime",
+        enabled=_activated,
+        targets=_classic_targets,
+    )
+)
+
+
+def _native_recurrence(props: Mapping[str, Any]) -> Any:
+    properties = props.get("properties")
+    if is_unknown(properties):
+        return UNKNOWN
+    if not isinstance(properties, Mapping):
+        return None
+    kind = properties.get("type")
+    if is_unknown(kind):
+        return UNKNOWN
+    if kind != "ScheduleTrigger":
+        return None  # tumbling window, event triggers: not a recurrence schedule
+    return adf_recurrence(properties.get("recurrence"))
+
+
+def _native_targets(props: Mapping[str, Any]) -> tuple[Target, ...]:
+    return tuple(
+        Target(ref=dig(p, "pipelineReference.referenceName"))
+        for p in as_list(dig(props, "properties.pipelines"))
+        if isinstance(p, Mapping)
+    )
+
+
+def _native_started(_props: Mapping[str, Any]) -> Any:
+    # azure-native creates triggers Stopped and cannot start them (pulumi-azure-native#3540).
+    return False
+
+
+register(
+    Carrier(
+        resource_type="azure-native:datafactory:Trigger",
+        cloud="azure",
+        dialect="adf-recurrence",
+        label="Data Factory trigger",
+        expression="properties.recurrence",
+        reader=_native_recurrence,
+        timezone="properties.recurrence.timeZone",
+        default_timezone="UTC",
+        start="properties.recurrence.startTime",
+        end="properties.recurrence.endTime",
+        enabled=_native_started,
+        targets=_native_targets,
+    )
+)
+
+
+def _ml_recurrence(props: Mapping[str, Any]) -> Any:
+    trigger = dig(props, "properties.trigger")
+    if is_unknown(trigger) or not isinstance(trigger, Mapping):
+        return trigger
+    if trigger.get("triggerType") == "Cron":
+        # Azure ML cron triggers are NCronTab text, not a recurrence: the carrier's dialect cannot
+        # take them, so schedule-expression-valid says so instead of passing them silently.
+        return trigger.get("expression")
+    return adf_recurrence({k: v for k, v in trigger.items() if k != "triggerType"})
+
+
+def _ml_enabled(props: Mapping[str, Any]) -> Any:
+    value = dig(props, "properties.isEnabled")
+    return True if value is None else value
+
+
+register(
+    Carrier(
+        resource_type="azure-native:machinelearningservices:Schedule",
+        cloud="azure",
+        dialect="adf-recurrence",
+        label="Azure ML schedule",
+        expression="properties.trigger",
+        reader=_ml_recurrence,
+        timezone="properties.trigger.timeZone",
+        default_timezone="UTC",
+        start="properties.trigger.startTime",
+        end="properties.trigger.endTime",
+        enabled=_ml_enabled,
+    )
+)
