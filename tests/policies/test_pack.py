@@ -21,7 +21,9 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
     monkeypatch.setattr(pulumi_policy, "PolicyPack", lambda **kw: built.update(kw))
     runpy.run_path(str(MAIN), run_name="__main__")
     names = [p.name for p in built["policies"]]
-    expected = [p.name for p in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES, *azure.POLICIES)]
+    expected = [
+        p.name for p in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES, *azure.POLICIES)
+    ]
     assert names == expected
     assert len(set(names)) == len(names), "policy names must be unique within the pack"
     assert built["enforcement_level"] == pulumi_policy.EnforcementLevel.ADVISORY

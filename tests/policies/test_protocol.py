@@ -30,6 +30,13 @@ ALL_POLICIES = {
     "iam-no-allow-not-action-or-resource",
     "iam-managed-policy-deny-list",
     "pipeline-target-role-least-privilege",
+    "azure-role-assignment-least-privilege",
+    "azure-role-assignment-scope",
+    "azure-custom-role-no-wildcard-action",
+    "azure-linked-service-no-inline-secret",
+    "azure-data-factory-public-network",
+    "azure-ml-workspace-public-network",
+    "azure-trigger-started",
 }
 
 
