@@ -179,7 +179,43 @@ class StackMocks(Mocks):
             # The CloudFormation resource's primary identifier is the pipeline name; it has no
             # ARN attribute, which is why the component builds the ARN itself.
             return str(inputs.get("pipelineName") or name), inputs
+        if typ.startswith("gcp:"):
+            return _gcp_resource(typ, args.name, inputs)
         return f"{args.name}-id", inputs
+
+
+def _gcp_resource(typ: str, logical_name: str, inputs: dict) -> tuple[str, dict]:
+    """Shape provider outputs the way the Google provider returns them (resource names, emails)."""
+    project = str(inputs.get("project") or "mock-project")
+    if typ == "gcp:serviceaccount/account:Account":
+        email = f"{inputs.get('accountId')}@{project}.iam.gserviceaccount.com"
+        name = f"projects/{project}/serviceAccounts/{email}"
+        inputs.update(
+            email=email, name=name, member=f"serviceAccount:{email}", uniqueId=_digest(email, 21)
+        )
+        return name, inputs
+    if typ == "gcp:projects/service:Service":
+        return f"{project}/{inputs.get('service')}", inputs
+    if typ == "gcp:colab/schedule:Schedule":
+        schedule_id = _digest(logical_name, 19)
+        name = f"projects/{project}/locations/{inputs.get('location')}/schedules/{schedule_id}"
+        inputs.update(name=name, state=inputs.get("desiredState") or "ACTIVE")
+        return name, inputs
+    if typ == "gcp:dataflow/pipeline:Pipeline":
+        return (
+            f"projects/{project}/locations/{inputs.get('region')}/pipelines/{inputs['name']}",
+            inputs,
+        )
+    if typ == "gcp:cloudscheduler/job:Job":
+        job = inputs.get("name") or _autoname(logical_name)
+        inputs["name"] = job
+        return f"projects/{project}/locations/{inputs.get('region')}/jobs/{job}", inputs
+    if typ == "gcp:monitoring/alertPolicy:AlertPolicy":
+        name = f"projects/{project}/alertPolicies/{int(_digest(logical_name, 12), 16)}"
+        inputs["name"] = name
+        return name, inputs
+    inputs.setdefault("etag", "BwY" + _digest(logical_name, 9))
+    return f"{logical_name}-id", inputs
 
 
 def _digest(text: str, length: int) -> str:

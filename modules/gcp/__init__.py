@@ -1,0 +1,1 @@
+"""Google Cloud components: Vertex AI pipelines and Dataflow Data Pipelines on a schedule."""
