@@ -2,11 +2,17 @@
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from policies import azure, iam, schedules, targets
+from policies import azure, gcp, iam, schedules, targets
 
 PolicyPack(
     name="mlsched",
     # Without a config file every policy only advises; policies/config/<stack>.json decides.
     enforcement_level=EnforcementLevel.ADVISORY,
-    policies=[*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES, *azure.POLICIES],
+    policies=[
+        *schedules.POLICIES,
+        *iam.POLICIES,
+        *targets.POLICIES,
+        *azure.POLICIES,
+        *gcp.POLICIES,
+    ],
 )

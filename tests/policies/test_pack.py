@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi_policy
 import pytest
 
-from policies import azure, iam, schedules, targets
+from policies import azure, gcp, iam, schedules, targets
 
 MAIN = Path(__file__).resolve().parents[2] / "policies" / "__main__.py"
 
@@ -22,7 +22,14 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
     runpy.run_path(str(MAIN), run_name="__main__")
     names = [p.name for p in built["policies"]]
     expected = [
-        p.name for p in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES, *azure.POLICIES)
+        p.name
+        for p in (
+            *schedules.POLICIES,
+            *iam.POLICIES,
+            *targets.POLICIES,
+            *azure.POLICIES,
+            *gcp.POLICIES,
+        )
     ]
     assert names == expected
     assert len(set(names)) == len(names), "policy names must be unique within the pack"
@@ -31,7 +38,13 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
 
 
 def test_every_policy_has_a_kebab_case_name_and_a_one_line_description() -> None:
-    for policy in (*schedules.POLICIES, *iam.POLICIES, *targets.POLICIES, *azure.POLICIES):
+    for policy in (
+        *schedules.POLICIES,
+        *iam.POLICIES,
+        *targets.POLICIES,
+        *azure.POLICIES,
+        *gcp.POLICIES,
+    ):
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", policy.name), policy.name
         assert "\n" not in policy.description, policy.name
 

@@ -37,6 +37,15 @@ ALL_POLICIES = {
     "azure-data-factory-public-network",
     "azure-ml-workspace-public-network",
     "azure-trigger-started",
+    "gcp-iam-no-basic-roles",
+    "gcp-iam-service-account-no-admin-roles",
+    "gcp-iam-no-project-level-service-account-user",
+    "gcp-iam-no-project-level-impersonation",
+    "gcp-iam-no-default-service-account-grants",
+    "gcp-iam-no-public-members",
+    "gcp-iam-no-service-account-keys",
+    "gcp-workload-not-default-service-account",
+    "gcp-scheduler-http-target-token",
 }
 
 
