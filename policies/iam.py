@@ -1,212 +1,191 @@
-"""IAM policies: trust policies, permission policies and attached managed policies.
+"""IAM permission policies: what identity and resource policies grant, judged by meaning.
 
-Each policy names the checkov / cfn-nag / cdk-nag rule it mirrors so findings can be compared with
-those tools. Documents are judged where they are known; a document that is wholly unknown during
-preview (built inside `.apply()` from outputs) is reported as "can't be known during preview" and
-the stack-level `pipeline-target-role-least-privilege` judges it from property dependencies.
+Each policy names the checkov / cfn-nag / cdk-nag / IAM Access Analyzer rule it mirrors. Action
+and resource patterns are read through `modules.aws.iam_semantics` (AWS's own action and ARN
+data): `iam:**` is `iam:*`, `arn:aws:sagemaker:*:*:pipeline/*` is every pipeline, a typo is an
+unknown action. Trust and principal rules live in `policies.iam_trust`.
 
-A literal wildcard (`"*"`, `"sagemaker:*"`) is always written in the program and so always known;
-an unknown list entry is a value computed from another resource's output (an ARN), never a
-wildcard. That is why an unknown *entry* does not stop the wildcard checks below, while an unknown
-*document* or *condition* does.
+Unknowns during preview: a wildcard is written in the program and so always known; an unknown
+Resource *entry* is an ARN computed from another resource, never a wildcard, so it does not stop
+the resource checks. Anything else a verdict depends on (the document, Effect, Action entries,
+Condition, Principal) makes the verdict "can't be known during preview" (advisory), never a pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
 from pulumi_policy.proxy import UnknownValueError
 
+from modules.aws import iam_semantics as sem
 from policies import settings
-from policies.documents import DocumentError, Statement, glob_match, overlaps, parse_document
-from policies.values import as_list, is_unknown, plain, unknown
+from policies.documents import (
+    ATTACHMENTS,
+    PERMISSIONS,
+    RESOURCE,
+    SOURCES,
+    TRUST,
+    DocumentError,
+    Statement,
+    attached_arns,
+    documents,
+    parse_document,
+)
+from policies.values import guarded, is_unknown, plain, show, unknown
 
-TRUST = "trust"
-PERMISSIONS = "permissions"
-
-# resource type -> how to find its documents: (property path, kind); "[]" walks a list.
-_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "aws:iam/role:Role": (("assumeRolePolicy", TRUST), ("inlinePolicies[].policy", PERMISSIONS)),
-    "aws-native:iam:Role": (
-        ("assumeRolePolicyDocument", TRUST),
-        ("policies[].policyDocument", PERMISSIONS),
-    ),
-    "aws:iam/rolePolicy:RolePolicy": (("policy", PERMISSIONS),),
-    "aws:iam/policy:Policy": (("policy", PERMISSIONS),),
-    "aws-native:iam:RolePolicy": (("policyDocument", PERMISSIONS),),
-    "aws-native:iam:ManagedPolicy": (("policyDocument", PERMISSIONS),),
-}
-IAM_DOCUMENT_TYPES = frozenset(_DOCUMENTS)
-_ATTACHMENTS: dict[str, str] = {
-    "aws:iam/role:Role": "managedPolicyArns",
-    "aws-native:iam:Role": "managedPolicyArns",
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
-}
+ALL_KINDS = (TRUST, PERMISSIONS, RESOURCE)
 
 
-def documents(resource_type: str, props: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:
-    """(property label, kind, raw document) for every policy document the resource declares."""
-    for path, kind in _DOCUMENTS.get(resource_type, ()):
-        if "[]." in path:
-            list_key, item_key = path.split("[].")
-            items = props.get(list_key)
-            if is_unknown(items):
-                yield list_key, kind, items
-                continue
-            for i, item in enumerate(as_list(items)):
-                if is_unknown(item) or not isinstance(item, Mapping):
-                    yield f"{list_key}[{i}]", kind, item
-                else:
-                    yield f"{list_key}[{i}].{item_key}", kind, item.get(item_key)
-        elif props.get(path) is not None:
-            yield path, kind, props.get(path)
+@dataclass(frozen=True)
+class Context:
+    """What a statement check may know besides the statement."""
+
+    config: Mapping[str, Any]
+    kind: str
+    label: str  # the document's property path, e.g. "inlinePolicies[0].policy"
+    props: Mapping[str, Any] = field(default_factory=dict)  # the resource's (plain) properties
+
+    def unknown(self, st: Statement, field: str) -> None:
+        unknown(f"{self.label}.{st.path(field)}")
 
 
-StatementCheck = Callable[[Statement, Mapping[str, Any]], "str | None"]
+StatementCheck = Callable[[Statement, Context], "str | None"]
+DocumentCheck = Callable[[tuple[Statement, ...], Context], "list[str]"]
 
 
-def _document_validator(kinds: tuple[str, ...], check: StatementCheck, schema: Mapping[str, Any]):
-    """A validator running `check` on every statement of the resource's documents of `kinds`."""
+def _props_read(kinds: tuple[str, ...]):
+    def of(resource_type: str) -> tuple[str, ...]:
+        paths = {p.split("[")[0] for p, k in SOURCES.get(resource_type, ()) if k in kinds}
+        return tuple(sorted(paths))
+
+    return of
+
+
+def document_validator(
+    kinds: tuple[str, ...],
+    check: StatementCheck | None = None,
+    schema: Mapping[str, Any] | None = None,
+    *,
+    whole: DocumentCheck | None = None,
+):
+    """A validator running `check` on every statement (or `whole` on every document) of the
+    resource's documents of `kinds`; malformed documents are one diagnostic naming the property."""
+    schema = schema or {}
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if args.resource_type not in _DOCUMENTS:
+        if args.resource_type not in SOURCES:
             return
         config = settings.merged(args, schema)
         props = plain(args.props)
-        pending_unknown = None
-        for label, kind, raw in documents(args.resource_type, props):
-            if kind not in kinds:
+        pending: str | None = None
+        for source in documents(args.resource_type, props):
+            if source.kind not in kinds:
+                continue
+            if source.error:
+                report(f"{source.error}. Fix {source.label}.", None)
                 continue
             try:
-                statements = parse_document(raw)
+                statements = parse_document(source.raw, source.kind)
             except DocumentError as e:
-                report(f"{label} is not a valid IAM policy document: {e}. Fix the document.", None)
+                report(
+                    f"{source.label} is not a valid IAM policy document: {e}. Fix the document "
+                    "(IAM would reject it at deploy time).",
+                    None,
+                )
                 continue
             if is_unknown(statements):
-                pending_unknown = pending_unknown or label
+                pending = pending or source.label
                 continue
-            for st in statements:
-                try:
-                    problem = check(st, config)
-                except UnknownValueError as e:
-                    pending_unknown = pending_unknown or f"{label}.{'.'.join(e.props)}"
+            ctx = Context(config, source.kind, source.label, props)
+            try:
+                if whole is not None:
+                    for problem in whole(statements, ctx):
+                        report(f"{source.label}: {problem}", None)
                     continue
-                if problem:
-                    report(f"{label} {st.label()}: {problem}", None)
-        if pending_unknown:
+                assert check is not None
+                for st in statements:
+                    if st.denies:
+                        continue
+                    try:
+                        problem = check(st, ctx)
+                    except UnknownValueError as e:
+                        pending = pending or ".".join(e.props)
+                        continue
+                    if problem and is_unknown(st.effect):
+                        pending = pending or f"{source.label}.{st.path('Effect')}"
+                    elif problem:
+                        report(f"{source.label} {st.label()}: {problem}", None)
+            except UnknownValueError as e:
+                pending = pending or ".".join(e.props)
+        if pending:
             # Judge the known documents first, then say which one could not be judged.
-            unknown(pending_unknown)
+            unknown(pending)
 
-    return validate
-
-
-def _principal_values(st: Statement, key: str) -> tuple[Any, ...]:
-    if is_unknown(st.principals):
-        return ()
-    return tuple(st.principals.get(key, ())) + tuple(st.principals.get("*", ()))
+    return guarded(_props_read(kinds), validate)
 
 
-# --- iam-trust-no-wildcard-principal ---------------------------------------------------------
-def check_wildcard_principal(st: Statement, _config: Mapping[str, Any]) -> str | None:
-    if not st.allows:
-        return None
-    if st.not_principal:
-        return (
-            "Allow with NotPrincipal trusts every principal except those listed. "
-            "List the principals that may assume the role in Principal instead."
-        )
-    if "*" in _principal_values(st, "AWS"):
-        return (
-            'trusts Principal "*" (any AWS account). Name the service or account ARN that may '
-            "assume the role, e.g. Principal {Service: scheduler.amazonaws.com}."
-        )
-    return None
+def _actions_known(st: Statement, ctx: Context) -> list[str]:
+    """The statement's action patterns; unknown entries make the verdict unknown."""
+    entries = st.action_entries()
+    if any(is_unknown(a) for a in entries):
+        ctx.unknown(st, "Action" if st.actions is not None else "NotAction")
+    return [a for a in entries if isinstance(a, str)]
 
 
-TRUST_NO_WILDCARD = ResourceValidationPolicy(
-    name="iam-trust-no-wildcard-principal",
-    description='Role trust policies must not allow Principal "*" or Allow+NotPrincipal '
-    "(checkov CKV_AWS_60, cfn-nag F6).",
-    validate=_document_validator((TRUST,), check_wildcard_principal, {}),
-)
-
-# --- iam-trust-confused-deputy ---------------------------------------------------------------
-DEPUTY_SCHEMA = {
-    "services": {
-        "type": "array",
-        "items": {"type": "string"},
-        "default": ["events.amazonaws.com", "scheduler.amazonaws.com"],
-        "description": "service principals whose trust needs aws:SourceAccount or aws:SourceArn",
-    }
-}
-_DEPUTY_KEYS = {"aws:sourceaccount", "aws:sourcearn"}
-
-
-def check_confused_deputy(st: Statement, config: Mapping[str, Any]) -> str | None:
-    if not st.allows:
-        return None
-    services = {s.lower() for s in config["services"]}
-    trusted = sorted(
-        s for s in _principal_values(st, "Service") if isinstance(s, str) and s.lower() in services
-    )
-    if not trusted:
-        return None
-    if is_unknown(st.condition):
-        unknown(f"Statement[{st.index}].Condition")
-    if st.condition_keys() & _DEPUTY_KEYS:
+# --- iam-actions-known -----------------------------------------------------------------------
+def check_actions_known(st: Statement, ctx: Context) -> str | None:
+    problems = []
+    for action in _actions_known(st, ctx):
+        try:
+            service, _name = sem.parse_action(action)
+        except ValueError as e:
+            problems.append(str(e))
+            continue
+        if service == "*" or sem.expand_actions(action):
+            continue
+        hint = sem.suggest_action(action)
+        if "*" in action or "?" in action:
+            what = f"{action!r} matches no AWS action"
+        elif not sem.is_known_service(service):
+            what = f"{action!r} names no AWS service ({service!r})"
+        else:
+            what = f"{action!r} is not an action of {service}"
+        problems.append(what + (f"; did you mean {hint}?" if hint else ""))
+    if not problems:
         return None
     return (
-        f"trusts {', '.join(trusted)} without an aws:SourceAccount or aws:SourceArn condition, so "
-        "any account's schedule or rule could use this role (confused deputy). Add Condition "
-        '{StringEquals: {"aws:SourceAccount": "<account id>"}} or an ArnLike on aws:SourceArn.'
+        "; ".join(problems)
+        + f". IAM ignores unknown actions, so the statement does not do what it says "
+        f"(dataset {sem.DATASET} {sem.DATASET_VERSION}). Fix the spelling."
     )
 
 
-TRUST_CONFUSED_DEPUTY = ResourceValidationPolicy(
-    name="iam-trust-confused-deputy",
-    description="Trust for EventBridge and Scheduler must be pinned with aws:SourceAccount or "
-    "aws:SourceArn (AWS cross-service confused deputy prevention).",
-    validate=_document_validator((TRUST,), check_confused_deputy, DEPUTY_SCHEMA),
-    config_schema=settings.schema(DEPUTY_SCHEMA),
-)
-
-# --- iam-trust-allowed-services --------------------------------------------------------------
-SERVICES_SCHEMA = {
-    "allowedServices": {
-        "type": "array",
-        "items": {"type": "string"},
-        "default": ["scheduler.amazonaws.com", "events.amazonaws.com", "sagemaker.amazonaws.com"],
-        "description": "service principals roles may trust",
-    }
-}
+def _actions_known_everywhere(statements: tuple[Statement, ...], ctx: Context) -> list[str]:
+    # Deny statements too: a misspelt Deny denies nothing.
+    out = []
+    pending = None
+    for st in statements:
+        try:
+            problem = check_actions_known(st, ctx)
+        except UnknownValueError as e:
+            pending = pending or ".".join(e.props)
+            continue
+        if problem:
+            out.append(f"{st.label()}: {problem}")
+    if pending and not out:
+        unknown(pending)
+    return out
 
 
-def check_allowed_services(st: Statement, config: Mapping[str, Any]) -> str | None:
-    if not st.allows:
-        return None
-    allowed = {s.lower() for s in config["allowedServices"]}
-    others = sorted(
-        s
-        for s in _principal_values(st, "Service")
-        if isinstance(s, str) and s.lower() not in allowed
-    )
-    if not others:
-        return None
-    return (
-        f"trusts service {', '.join(others)}, which is not in this stack's allow-list "
-        f"({', '.join(sorted(allowed))}). Trust only the services that run the workload, or add it "
-        "to iam-trust-allowed-services.allowedServices in policies/config/<stack>.json."
-    )
-
-
-TRUST_ALLOWED_SERVICES = ResourceValidationPolicy(
-    name="iam-trust-allowed-services",
-    description="Role trust policies may only trust service principals on the stack's allow-list "
-    "(complements checkov CKV_AWS_60/CKV_AWS_61).",
-    validate=_document_validator((TRUST,), check_allowed_services, SERVICES_SCHEMA),
-    config_schema=settings.schema(SERVICES_SCHEMA),
+ACTIONS_KNOWN = ResourceValidationPolicy(
+    name="iam-actions-known",
+    description="Every action in an IAM document must exist in AWS's Service Authorization "
+    "Reference (IAM Access Analyzer policy validation: undefined action).",
+    validate=document_validator(ALL_KINDS, whole=_actions_known_everywhere),
 )
 
 # --- iam-no-wildcard-action ------------------------------------------------------------------
@@ -215,104 +194,160 @@ ACTION_SCHEMA = {
         "type": "array",
         "items": {"type": "string"},
         "default": [],
-        "description": 'services whose "<service>:*" is tolerated, e.g. ["logs"]',
+        "description": 'services whose every action may be granted ("logs" tolerates logs:*)',
     }
 }
 
 
-def check_wildcard_action(st: Statement, config: Mapping[str, Any]) -> str | None:
-    if not st.allows:
-        return None
-    tolerated = {s.lower() for s in config["allowedServiceWildcards"]}
+def check_wildcard_action(st: Statement, ctx: Context) -> str | None:
+    if st.actions is None:
+        return None  # Allow+NotAction: iam-no-allow-not-action-or-resource
+    tolerated = {s.lower() for s in ctx.config["allowedServiceWildcards"]}
     wild = []
-    for action in st.actions:
-        if not isinstance(action, str):
-            continue
-        service = action.split(":", 1)[0].lower()
-        if action == "*" or (action.endswith(":*") and service not in tolerated):
-            wild.append(action)
+    for action in _actions_known(st, ctx):
+        service = sem.covers_whole_service(action)
+        if service and (service == "*" or service not in tolerated):
+            wild.append((action, service))
     if not wild:
         return None
+    shown = ", ".join(
+        f"{a} (every action of {'every service' if s == '*' else s})" for a, s in wild
+    )
     return (
-        f"allows {', '.join(wild)}, every action of {'AWS' if '*' in wild else 'the service'}. "
-        "List the actions the workload calls, e.g. sagemaker:StartPipelineExecution."
+        f"allows {shown}, including actions AWS adds later. List the actions the workload "
+        "calls, e.g. sagemaker:StartPipelineExecution."
     )
 
 
 NO_WILDCARD_ACTION = ResourceValidationPolicy(
     name="iam-no-wildcard-action",
-    description='IAM policies must not allow Action "*" or "<service>:*" '
-    "(checkov CKV_AWS_63/CKV_AWS_62, cfn-nag F2/F3/F4/F5, cdk-nag AwsSolutions-IAM5).",
-    validate=_document_validator((TRUST, PERMISSIONS), check_wildcard_action, ACTION_SCHEMA),
+    description="IAM documents must not allow every action of AWS or of a service, however the "
+    "pattern is spelt (checkov CKV_AWS_62/63, cfn-nag F2-F5, cdk-nag AwsSolutions-IAM5).",
+    validate=document_validator(ALL_KINDS, check_wildcard_action, ACTION_SCHEMA),
     config_schema=settings.schema(ACTION_SCHEMA),
 )
 
+
 # --- iam-no-wildcard-resource ----------------------------------------------------------------
 RESOURCE_SCHEMA = {
-    "scopableActions": {
+    "allowedActions": {
         "type": "array",
         "items": {"type": "string"},
-        "default": [
-            "sagemaker:StartPipelineExecution",
-            "sagemaker:StopPipelineExecution",
-            "sagemaker:RetryPipelineExecution",
-            "sagemaker:SendPipelineExecutionStep*",
-            "sagemaker:UpdatePipeline*",
-            "sagemaker:DeletePipeline",
-            "sagemaker:DescribePipeline*",
-            "sqs:SendMessage",
-            "sns:Publish",
-            "s3:GetObject",
-            "s3:PutObject",
-            "s3:DeleteObject",
-            "kms:Decrypt",
-            "kms:GenerateDataKey*",
-            "lambda:InvokeFunction",
-            "states:StartExecution",
-        ],
-        "description": 'actions that accept resource ARNs and so must not be granted on "*"',
+        "default": [],
+        "description": "action patterns tolerated on every resource of their type",
     }
 }
 
 
-def check_wildcard_resource(st: Statement, config: Mapping[str, Any]) -> str | None:
-    if not st.allows or "*" not in st.resources:
-        return None
-    hits = sorted({s for s in config["scopableActions"] for a in st.actions if overlaps(a, s)})
+def _describe(coverage: sem.ArnCoverage) -> str:
+    where = f"account {coverage.account}" if coverage.account else "every account"
+    return f"every resource of type {coverage.resource_type!r} in {where}"
+
+
+def _wide_grants(st: Statement, actions: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(action, resource entry, what it covers) for each concrete action granted on every
+    resource of one of its types. An unknown Resource entry is a computed ARN: never wide."""
+    resources = st.resources or ()
+    if st.resources is not None and all(is_unknown(r) for r in resources) and resources:
+        return []
+    out = []
+    for action in actions:
+        for entry in resources:
+            if not isinstance(entry, str):
+                continue
+            coverage = sem.covers_every_resource(action, entry)
+            if coverage:
+                out.append((action, entry, _describe(coverage)))
+                break
+    return out
+
+
+def _granted_actions(patterns: Iterable[str]) -> tuple[set[str], bool]:
+    """(concrete actions the patterns grant, whether they grant every action of AWS)."""
+    granted: set[str] = set()
+    for p in patterns:
+        if sem.covers_whole_service(p) == "*":
+            return granted, True
+        granted |= sem.expand_actions(p)
+    return granted, False
+
+
+def check_wildcard_resource(st: Statement, ctx: Context) -> str | None:
+    if st.resources is None or st.actions is None:
+        return None  # NotResource/NotAction: iam-no-allow-not-action-or-resource
+    tolerated = [p for p in ctx.config["allowedActions"] if isinstance(p, str)]
+    granted, everything = _granted_actions(_actions_known(st, ctx))
+    if everything:
+        if "*" in st.resources:
+            return (
+                'grants every action on Resource "*" (administrator access). Grant the '
+                "actions the workload calls on the ARNs it uses."
+            )
+        granted = set()
+    actions = sorted(a for a in granted if not any(sem.glob_match(t, a) for t in tolerated))
+    hits = _wide_grants(st, actions)
     if not hits:
         return None
-    shown = ", ".join(hits[:4]) + (" ..." if len(hits) > 4 else "")
+    shown = "; ".join(f'{a} on "{r}" ({what})' for a, r, what in hits[:4])
+    more = f" and {len(hits) - 4} more" if len(hits) > 4 else ""
     return (
-        f'grants {shown} on Resource "*". These actions take resource ARNs: grant them only on '
-        "the ARNs used, e.g. the pipeline's arn:aws:sagemaker:<region>:<account>:pipeline/<name>."
+        f"grants {shown}{more}. These actions take resource ARNs: grant them only on the ARNs "
+        "used, e.g. arn:aws:sagemaker:<region>:<account>:pipeline/<name>."
     )
 
 
 NO_WILDCARD_RESOURCE = ResourceValidationPolicy(
     name="iam-no-wildcard-resource",
-    description='Resource-scopable actions must not be granted on Resource "*" '
-    "(checkov CKV_AWS_355, cfn-nag W11/W12/W13, cdk-nag AwsSolutions-IAM5).",
-    validate=_document_validator((PERMISSIONS,), check_wildcard_resource, RESOURCE_SCHEMA),
+    description="Actions that take resource ARNs must not be granted on every resource of their "
+    "type, whether spelt * or arn:aws:s3:::*/* (checkov CKV_AWS_355, cfn-nag W11-W13).",
+    validate=document_validator((PERMISSIONS,), check_wildcard_resource, RESOURCE_SCHEMA),
     config_schema=settings.schema(RESOURCE_SCHEMA),
 )
 
 # --- iam-passrole-scoped ---------------------------------------------------------------------
+PASSROLE = "iam:PassRole"
 
 
-def check_passrole(st: Statement, _config: Mapping[str, Any]) -> str | None:
-    if not st.allows or not any(overlaps(a, "iam:PassRole") for a in st.actions):
+def check_passrole(st: Statement, ctx: Context) -> str | None:
+    grants = st.grants(PASSROLE)
+    if is_unknown(grants):
+        ctx.unknown(st, "Action")
+    if not grants:
         return None
     problems = []
-    if any(r == "*" for r in st.resources):
-        problems.append('on Resource "*"')
+    if st.not_resources is not None:
+        problems.append("with NotResource")
+    for entry in st.resources or ():
+        if isinstance(entry, str) and sem.covers_every_resource(PASSROLE, entry):
+            problems.append(f'on "{entry}" (every role)')
+            break
     if is_unknown(st.condition):
-        unknown(f"Statement[{st.index}].Condition")
-    if "iam:passedtoservice" not in st.condition_keys():
-        problems.append("without an iam:PassedToService condition")
+        ctx.unknown(st, "Condition")
+    try:
+        pins = sem.pinning_entries(st.condition or {}, "iam:PassedToService")
+    except ValueError:
+        pins = []
+    good = False
+    for entry in pins:
+        if any(is_unknown(v) for v in entry.values):
+            ctx.unknown(st, f"Condition.{entry.operator}")
+        if entry.values and all(sem.value_is_literal(entry, v) for v in entry.values):
+            good = True
+    if not good:
+        if pins:
+            problems.append(
+                f"with {pins[0].operator} iam:PassedToService {show(list(pins[0].values))}, "
+                "which does not name the service"
+            )
+        else:
+            problems.append(
+                "without a condition that pins iam:PassedToService (StringNotEquals, Null, "
+                "...IfExists and ForAllValues do not)"
+            )
     if not problems:
         return None
     return (
-        f"allows iam:PassRole {' and '.join(problems)}, which lets the holder hand any role to any "
+        f"allows {PASSROLE} {' and '.join(problems)}, which lets the holder hand roles to any "
         "service (privilege escalation). Grant it on the role ARNs it passes with Condition "
         '{StringEquals: {"iam:PassedToService": "sagemaker.amazonaws.com"}}.'
     )
@@ -320,17 +355,96 @@ def check_passrole(st: Statement, _config: Mapping[str, Any]) -> str | None:
 
 PASSROLE_SCOPED = ResourceValidationPolicy(
     name="iam-passrole-scoped",
-    description="iam:PassRole must name role ARNs and carry an iam:PassedToService condition "
+    description="iam:PassRole must name role ARNs and pin iam:PassedToService to a service "
     "(cfn-nag F38/F39/F40, checkov CKV_AWS_110/CKV_AWS_286).",
-    validate=_document_validator((PERMISSIONS,), check_passrole, {}),
+    validate=document_validator((PERMISSIONS,), check_passrole),
 )
 
-# --- iam-no-allow-not-action-or-resource -----------------------------------------------------
+
+# --- iam-no-privilege-escalation -------------------------------------------------------------
+def _wide_catalogue(statements: tuple[Statement, ...], ctx: Context, wanted: set[str]) -> set[str]:
+    """Which of `wanted` concrete actions Allow statements grant on every resource of a type."""
+    out: set[str] = set()
+    for st in statements:
+        if not st.allows and not is_unknown(st.effect):
+            continue
+        hits = []
+        for action in wanted:
+            grants = st.grants(action)
+            if is_unknown(grants):
+                ctx.unknown(st, "Action")
+            if grants:
+                hits.append(action)
+        if not hits:
+            continue
+        if is_unknown(st.effect):
+            ctx.unknown(st, "Effect")
+        if st.not_resources is not None:
+            out.update(hits)
+            continue
+        out.update(a for a, _r, _w in _wide_grants(st, hits))
+        # An action that supports only Resource "*" is granted on all it can touch.
+        out.update(
+            a for a in hits if not sem.resource_arn_formats(a) and "*" in (st.resources or ())
+        )
+    return out
 
 
-def check_not_action(st: Statement, _config: Mapping[str, Any]) -> str | None:
-    if not st.allows:
+_CATALOGUE_ACTIONS = {a for e in sem.ESCALATIONS for a in e.actions}
+
+
+def check_escalation(statements: tuple[Statement, ...], ctx: Context) -> list[str]:
+    wide = _wide_catalogue(statements, ctx, set(_CATALOGUE_ACTIONS))
+    paths = [e for e in sem.ESCALATIONS if e.actions <= wide]
+    if not paths:
+        return []
+    shown = "; ".join(f"{e.name} ({' + '.join(sorted(e.actions))}: {e.how})" for e in paths[:5])
+    more = f"; and {len(paths) - 5} more" if len(paths) > 5 else ""
+    return [
+        f"grants privilege escalation on every resource: {shown}{more}. Scope these actions to "
+        "the ARNs the workload needs, or remove them."
+    ]
+
+
+NO_PRIVILEGE_ESCALATION = ResourceValidationPolicy(
+    name="iam-no-privilege-escalation",
+    description="IAM documents must not grant a known privilege-escalation path on every "
+    "resource (checkov CKV_AWS_286, cloudsplaining privilege escalation).",
+    validate=document_validator((PERMISSIONS,), whole=check_escalation),
+)
+
+
+# --- iam-permissions-management-scoped -------------------------------------------------------
+def check_permissions_management(st: Statement, ctx: Context) -> str | None:
+    if st.actions is None:
         return None
+    granted, everything = _granted_actions(_actions_known(st, ctx))
+    if everything:
+        return None  # iam-no-wildcard-action and iam-no-wildcard-resource say it
+    if st.condition:
+        return None  # a condition is the constraint checkov CKV_AWS_289 asks for
+    managing = sorted(a for a in granted if sem.is_permissions_management(a))
+    hits = _wide_grants(st, managing)
+    if not hits:
+        return None
+    shown = ", ".join(a for a, _r, _w in hits[:5]) + (" ..." if len(hits) > 5 else "")
+    return (
+        f"grants {len(hits)} permissions-management action(s) ({shown}) on every resource of "
+        "their type without a condition: the holder can change who may do what. Scope them to "
+        "the ARNs managed, or add a condition (e.g. iam:PermissionsBoundary)."
+    )
+
+
+PERMISSIONS_MANAGEMENT_SCOPED = ResourceValidationPolicy(
+    name="iam-permissions-management-scoped",
+    description="Actions of access level 'Permissions management' must not be granted on every "
+    "resource without a condition (checkov CKV_AWS_289).",
+    validate=document_validator((PERMISSIONS,), check_permissions_management),
+)
+
+
+# --- iam-no-allow-not-action-or-resource -----------------------------------------------------
+def check_not_action(st: Statement, _ctx: Context) -> str | None:
     used = [
         k
         for k, v in (("NotAction", st.not_actions), ("NotResource", st.not_resources))
@@ -348,7 +462,7 @@ NO_NOT_ACTION = ResourceValidationPolicy(
     name="iam-no-allow-not-action-or-resource",
     description="IAM statements must not combine Allow with NotAction or NotResource "
     "(cfn-nag W14/W15/W16/W17/W21/W22/W23).",
-    validate=_document_validator((TRUST, PERMISSIONS), check_not_action, {}),
+    validate=document_validator(ALL_KINDS, check_not_action),
 )
 
 # --- iam-managed-policy-deny-list ------------------------------------------------------------
@@ -356,48 +470,62 @@ MANAGED_SCHEMA = {
     "deniedPolicies": {
         "type": "array",
         "items": {"type": "string"},
-        "default": ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "*FullAccess"],
-        "description": "managed policy names (wildcards allowed) that must not be attached",
+        "default": ["AdministratorAccess*", "PowerUserAccess*", "IAMFullAccess*", "*FullAccess*"],
+        "description": "names of AWS-managed policies (wildcards allowed) that must not be "
+        "attached; customer-managed policies are judged by their documents instead",
     },
 }
+_AWS_MANAGED = re.compile(r"^arn:[a-z-]+:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$")
 
 
 def validate_managed_policies(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    key = _ATTACHMENTS.get(args.resource_type)
-    if key is None:
+    if args.resource_type not in ATTACHMENTS:
         return
     config = settings.merged(args, MANAGED_SCHEMA)
     props = plain(args.props)
-    for arn in as_list(props.get(key)):
-        # A computed ARN is a customer-managed policy of this program; its document is judged by
-        # the document policies on the aws:iam/policy:Policy or aws-native:iam:ManagedPolicy itself.
-        if not isinstance(arn, str):
+    pending = None
+    for label, arn in attached_arns(args.resource_type, props):
+        if is_unknown(arn):
+            pending = pending or label
             continue
-        name = arn.rsplit("/", 1)[-1]
-        denied = [p for p in config["deniedPolicies"] if glob_match(p, name)]
-        if denied:
+        if not isinstance(arn, str) or not arn.startswith("arn:"):
             report(
-                f"attaches managed policy {name} ({arn}), denied by {denied[0]!r} in this stack. "
-                "Attach a policy that grants only the actions the role needs, on its resources.",
+                f"{label} is {show(arn)}, not a managed policy ARN. Use "
+                "arn:aws:iam::aws:policy/<name> or your policy's ARN.",
                 None,
             )
+            continue
+        m = _AWS_MANAGED.match(arn)
+        if m is None:
+            continue  # customer-managed: its document is judged where it is defined
+        name = m["name"]
+        denied = [p for p in config["deniedPolicies"] if sem.glob_match(p, name)]
+        if denied:
+            report(
+                f"{label} attaches AWS-managed policy {name} ({arn}), denied by {denied[0]!r} in "
+                "this stack. Attach a policy that grants only the actions the role needs, on "
+                "its resources.",
+                None,
+            )
+    if pending:
+        unknown(pending)
 
 
 MANAGED_DENY_LIST = ResourceValidationPolicy(
     name="iam-managed-policy-deny-list",
-    description="Roles must not attach deny-listed managed policies such as AdministratorAccess or "
-    "*FullAccess (cdk-nag AwsSolutions-IAM4, cfn-nag W43/W44, checkov CKV_AWS_274).",
-    validate=validate_managed_policies,
+    description="Identities must not attach deny-listed AWS-managed policies such as "
+    "AdministratorAccess* or *FullAccess* (cdk-nag AwsSolutions-IAM4, checkov CKV_AWS_274).",
+    validate=guarded(lambda t: ATTACHMENTS.get(t, ()), validate_managed_policies),
     config_schema=settings.schema(MANAGED_SCHEMA),
 )
 
 POLICIES = [
-    TRUST_NO_WILDCARD,
-    TRUST_CONFUSED_DEPUTY,
-    TRUST_ALLOWED_SERVICES,
+    ACTIONS_KNOWN,
     NO_WILDCARD_ACTION,
     NO_WILDCARD_RESOURCE,
     PASSROLE_SCOPED,
+    NO_PRIVILEGE_ESCALATION,
+    PERMISSIONS_MANAGEMENT_SCOPED,
     NO_NOT_ACTION,
     MANAGED_DENY_LIST,
 ]

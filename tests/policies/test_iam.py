@@ -1,4 +1,5 @@
-"""IAM policies, from args shaped as pulumi-policy builds them, for every covered resource type."""
+"""IAM permission policies (policies/iam.py): each failure class of issue 9 with a violating and a
+compliant case, from args shaped as pulumi-policy builds them."""
 
 from __future__ import annotations
 
@@ -8,291 +9,322 @@ import pytest
 from pulumi_policy.proxy import UnknownValueError
 
 from policies import iam
-from policies.documents import DocumentError, parse_document
 from tools.policy_client import UNKNOWN
 
 ROLE = "aws:iam/role:Role"
 NATIVE_ROLE = "aws-native:iam:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 POLICY = "aws:iam/policy:Policy"
-NATIVE_ROLE_POLICY = "aws-native:iam:RolePolicy"
-MANAGED = "aws-native:iam:ManagedPolicy"
-ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-SCHEDULER_TRUST = {
-    "Effect": "Allow",
-    "Principal": {"Service": "scheduler.amazonaws.com"},
-    "Action": "sts:AssumeRole",
-    "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
-}
+PIPELINE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn"
+TRUST = json.dumps(
+    {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "scheduler.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+            }
+        ]
+    }
+)
 
 
-def doc(*statements: dict, as_string: bool = True, single: bool = False):
-    body = {"Version": "2012-10-17", "Statement": statements[0] if single else list(statements)}
+def doc(*statements: dict, as_string: bool = True):
+    body = {"Version": "2012-10-17", "Statement": list(statements)}
     return json.dumps(body) if as_string else body
 
 
-def role(trust, *inline) -> dict:
-    return {
-        "assumeRolePolicy": trust,
-        "inlinePolicies": [{"name": f"p{i}", "policy": p} for i, p in enumerate(inline)],
-    }
-
-
-def native_role(trust, *inline) -> dict:
-    return {
-        "assumeRolePolicyDocument": trust,
-        "policies": [{"policyName": f"p{i}", "policyDocument": p} for i, p in enumerate(inline)],
-    }
-
-
-def allow(action, resource="arn:aws:sagemaker:us-east-1:1:pipeline/p", **extra) -> dict:
+def allow(action, resource=PIPELINE_ARN, **extra) -> dict:
     return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
 
 
-# --- documents -------------------------------------------------------------------------------
-def test_document_as_object_with_single_statement_and_string_fields_is_normalised() -> None:
-    (st,) = parse_document(doc(allow("s3:GetObject", "arn:b"), as_string=False, single=True))
-    assert st.actions == ("s3:GetObject",)
-    assert st.resources == ("arn:b",)
-    assert st.allows
+def policy(*statements: dict) -> dict:
+    return {"policy": doc(*statements)}
 
 
+# --- malformed documents and containers: one diagnostic naming the property ------------------
 @pytest.mark.parametrize(
     ("document", "message"),
     [
         ("{oops", "not valid JSON"),
-        ("[]", "must be a JSON object"),
+        ("[]", "must be a JSON object with a Statement, got list"),
         ("{}", "has no Statement"),
-        (json.dumps({"Statement": [3]}), "statement 0 must be an object"),
-        (json.dumps({"Statement": [{"Principal": 5}]}), r'Principal must be "\*" or an object'),
+        (doc(3), "Statement[0] is 3: each statement must be an object"),
+        (doc(allow(["s3:GetObject", ["nested"]])), "Statement[0].Action[1] is ['nested']"),
+        (doc(allow("s3:GetObject", Effect="allow")), "Statement[0].Effect is 'allow'"),
+        (doc({"Effect": "Allow", "Resource": "*"}), "Statement[0] has no Action"),
+        ('{"Statement": [{"Effect": "Allow", "Action": ' + "1" * 5000 + "}]}", "not a usable JSON"),
+        ("[" * 5000 + "]" * 5000, "not a usable JSON"),
     ],
 )
-def test_malformed_documents_are_explained(document: str, message: str) -> None:
-    with pytest.raises(DocumentError, match=message):
-        parse_document(document)
+def test_malformed_document_is_one_diagnostic_naming_property_value_and_fix(
+    run, document: str, message: str
+) -> None:
+    (found,) = run(iam.NO_WILDCARD_ACTION, ROLE_POLICY, {"role": "r", "policy": document})
+    assert found.startswith("policy is not a valid IAM policy document"), found
+    assert message in found
+    assert "Fix the document" in found
 
 
-def test_unknown_statement_list_or_entry_makes_the_document_unknown() -> None:
-    assert parse_document({"Statement": UNKNOWN}) is parse_document(UNKNOWN)
-    assert parse_document({"Statement": [UNKNOWN]}) is parse_document(UNKNOWN)
+def test_inline_policies_that_are_not_a_list_are_reported_with_the_fix(run) -> None:
+    (found,) = run(iam.NO_WILDCARD_ACTION, ROLE, {"assumeRolePolicy": TRUST, "inlinePolicies": "x"})
+    assert found == (
+        "inlinePolicies must be a list of {policy: ...} objects, got 'x'. Fix inlinePolicies."
+    )
 
 
-def test_invalid_document_is_reported_by_document_policies(run) -> None:
-    (message,) = run(iam.NO_WILDCARD_ACTION, ROLE_POLICY, {"policy": "{oops"})
-    assert message.startswith("policy is not a valid IAM policy document: not valid JSON")
+def test_inline_policies_of_one_empty_object_remove_inline_policies_and_pass(run) -> None:
+    # pulumi-aws's documented idiom: `inline_policies=[{}]` removes every inline policy.
+    props = {"assumeRolePolicy": TRUST, "inlinePolicies": [{}]}
+    for p in iam.POLICIES:
+        assert run(p, ROLE, props) == [], p.name
 
 
-# --- iam-trust-no-wildcard-principal ---------------------------------------------------------
-@pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": ["arn:aws:iam::1:root", "*"]}])
-def test_wildcard_principal_in_trust_is_reported(run, principal) -> None:
-    trust = doc({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
-    (message,) = run(iam.TRUST_NO_WILDCARD, ROLE, role(trust))
-    assert message.startswith('assumeRolePolicy statement 0: trusts Principal "*"'), message
+# --- iam-actions-known -----------------------------------------------------------------------
+def test_misspelt_action_is_a_violation_with_a_did_you_mean(run) -> None:
+    (found,) = run(iam.ACTIONS_KNOWN, POLICY, policy(allow("sagemaker:StartPipelineExecutions")))
+    assert "'sagemaker:StartPipelineExecutions' is not an action of sagemaker" in found
+    assert "did you mean sagemaker:StartPipelineExecution?" in found
 
 
-def test_allow_with_not_principal_in_trust_is_reported(run) -> None:
-    trust = doc({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:x"}, "Action": "sts:AssumeRole"})
-    (message,) = run(iam.TRUST_NO_WILDCARD, NATIVE_ROLE, native_role(json.loads(trust)))
-    assert "Allow with NotPrincipal" in message
+def test_misspelt_action_in_a_deny_is_reported_too(run) -> None:
+    deny = {"Effect": "Deny", "Action": "s3:DeleteObjekt", "Resource": "*"}
+    (found,) = run(iam.ACTIONS_KNOWN, POLICY, policy(deny))
+    assert "did you mean s3:DeleteObject?" in found
 
 
-def test_service_principal_trust_passes_the_wildcard_check(run) -> None:
-    assert run(iam.TRUST_NO_WILDCARD, ROLE, role(doc(SCHEDULER_TRUST))) == []
-    deny = doc({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"})
-    assert run(iam.TRUST_NO_WILDCARD, ROLE, role(deny)) == []
+def test_known_actions_and_matching_patterns_pass(run) -> None:
+    found = run(iam.ACTIONS_KNOWN, POLICY, policy(allow(["sagemaker:Describe*", "s3:GetObject"])))
+    assert found == []
 
 
-def test_unknown_trust_document_is_reported_as_unknown(run) -> None:
+def test_pattern_matching_no_action_is_reported(run) -> None:
+    (found,) = run(iam.ACTIONS_KNOWN, POLICY, policy(allow("sagemaker:Zzz*")))
+    assert "'sagemaker:Zzz*' matches no AWS action" in found
+
+
+def test_unknown_action_entry_is_undecided_not_passed(run) -> None:
     with pytest.raises(UnknownValueError) as e:
-        run(iam.TRUST_NO_WILDCARD, ROLE, role(UNKNOWN))
-    assert "assumeRolePolicy" in e.value.message
+        run(iam.ACTIONS_KNOWN, POLICY, policy(allow(["s3:GetObject", UNKNOWN])))
+    assert "policy.Statement[0].Action" in e.value.message
 
 
-# --- iam-trust-confused-deputy ---------------------------------------------------------------
-@pytest.mark.parametrize("service", ["scheduler.amazonaws.com", "events.amazonaws.com"])
-def test_events_and_scheduler_trust_without_source_condition_is_reported(run, service) -> None:
-    trust = doc({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"})
-    (message,) = run(iam.TRUST_CONFUSED_DEPUTY, ROLE, role(trust))
-    assert f"trusts {service} without an aws:SourceAccount or aws:SourceArn condition" in message
-
-
-def test_source_arn_condition_pins_the_trust(run) -> None:
-    pinned = {**SCHEDULER_TRUST, "Condition": {"ArnLike": {"aws:SourceArn": "arn:x"}}}
-    assert run(iam.TRUST_CONFUSED_DEPUTY, ROLE, role(doc(pinned))) == []
-    assert run(iam.TRUST_CONFUSED_DEPUTY, ROLE, role(doc(SCHEDULER_TRUST))) == []
-
-
-def test_other_services_are_not_subject_to_the_deputy_rule(run) -> None:
-    trust = doc(
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "sagemaker.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    )
-    assert run(iam.TRUST_CONFUSED_DEPUTY, ROLE, role(trust)) == []
-
-
-def test_unknown_condition_is_reported_as_unknown(run) -> None:
-    with pytest.raises(UnknownValueError) as e:
-        run(
-            iam.TRUST_CONFUSED_DEPUTY,
-            NATIVE_ROLE,
-            native_role({"Statement": [{**SCHEDULER_TRUST, "Condition": UNKNOWN}]}),
-        )
-    assert "Condition" in e.value.message
-
-
-# --- iam-trust-allowed-services --------------------------------------------------------------
-def test_service_outside_the_allow_list_is_reported(run) -> None:
-    trust = doc(
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": ["lambda.amazonaws.com", "scheduler.amazonaws.com"]},
-            "Action": "sts:AssumeRole",
-        }
-    )
-    (message,) = run(iam.TRUST_ALLOWED_SERVICES, ROLE, role(trust))
-    assert "trusts service lambda.amazonaws.com, which is not in this stack's allow-list" in message
-
-
-def test_allow_list_comes_from_config(run) -> None:
-    trust = doc(
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    )
-    assert (
-        run(
-            iam.TRUST_ALLOWED_SERVICES,
-            ROLE,
-            role(trust),
-            {"allowedServices": ["lambda.amazonaws.com"]},
-        )
-        == []
-    )
-    assert (
-        run(iam.TRUST_ALLOWED_SERVICES, ROLE, role(doc({**SCHEDULER_TRUST, "Effect": "Deny"})))
-        == []
-    )
-
-
-# --- iam-no-wildcard-action ------------------------------------------------------------------
+# --- iam-no-wildcard-action: by meaning ------------------------------------------------------
 @pytest.mark.parametrize(
-    ("type_", "props"),
+    ("action", "service"),
+    [("iam:**", "iam"), ("sagemaker:?*", "sagemaker"), ("IAM:*", "iam"), ("*", "every service")],
+)
+def test_every_spelling_of_a_whole_service_is_a_wildcard(run, action: str, service: str) -> None:
+    (found,) = run(iam.NO_WILDCARD_ACTION, POLICY, policy(allow(action)))
+    assert f"allows {action} (every action of {service})" in found
+
+
+def test_a_partial_pattern_and_tolerated_services_pass(run) -> None:
+    assert run(iam.NO_WILDCARD_ACTION, POLICY, policy(allow("sagemaker:Describe*"))) == []
+    tolerated = {"allowedServiceWildcards": ["logs"]}
+    assert run(iam.NO_WILDCARD_ACTION, POLICY, policy(allow("logs:*")), tolerated) == []
+
+
+def test_unknown_whole_action_is_undecided_not_passed(run) -> None:
+    with pytest.raises(UnknownValueError) as e:
+        run(iam.NO_WILDCARD_ACTION, POLICY, policy(allow(UNKNOWN)))
+    assert "policy.Statement[0].Action" in e.value.message
+
+
+def test_unknown_effect_is_undecided_when_the_statement_would_violate(run) -> None:
+    with pytest.raises(UnknownValueError) as e:
+        run(iam.NO_WILDCARD_ACTION, POLICY, policy(allow("iam:*", Effect=UNKNOWN)))
+    assert "policy.Statement[0].Effect" in e.value.message
+    assert run(iam.NO_WILDCARD_ACTION, POLICY, policy(allow("s3:GetObject", Effect=UNKNOWN))) == []
+
+
+# --- iam-no-wildcard-resource: by meaning ----------------------------------------------------
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
     [
-        (ROLE_POLICY, {"policy": doc(allow("*", "*"))}),
-        (POLICY, {"policy": doc(allow(["s3:GetObject", "sagemaker:*"]))}),
-        (NATIVE_ROLE_POLICY, {"policyDocument": doc(allow("*"), as_string=False)}),
-        (MANAGED, {"policyDocument": doc(allow("iam:*"), as_string=False, single=True)}),
-        (ROLE, role(doc(SCHEDULER_TRUST), doc(allow("*")))),
-        (NATIVE_ROLE, native_role(doc(SCHEDULER_TRUST, as_string=False), doc(allow("*")))),
+        (
+            "sagemaker:StartPipelineExecution",
+            "arn:aws:sagemaker:*:*:pipeline/*",
+            "every resource of type 'pipeline' in every account",
+        ),
+        ("s3:GetObject", "arn:aws:s3:::*/*", "every resource of type 'object' in every account"),
+        ("kms:Generate*Key", "*", 'kms:GenerateDataKey on "*"'),
     ],
 )
-def test_wildcard_actions_are_reported_for_every_document_type(run, type_, props) -> None:
-    found = run(iam.NO_WILDCARD_ACTION, type_, props)
-    assert len(found) == 1, f"{type_}: {found}"
-    assert "statement 0: allows " in found[0]
-    assert "List the actions the workload calls" in found[0]
+def test_resource_patterns_covering_every_resource_are_wildcards(
+    run, action: str, resource: str, expected: str
+) -> None:
+    (found,) = run(iam.NO_WILDCARD_RESOURCE, POLICY, policy(allow(action, resource)))
+    assert expected in found, found
+    assert "grant them only on the ARNs used" in found
 
 
-def test_explicit_actions_and_tolerated_services_pass(run) -> None:
-    props = {"policy": doc(allow(["sagemaker:StartPipelineExecution"]), allow("logs:*"))}
-    assert (
-        run(iam.NO_WILDCARD_ACTION, ROLE_POLICY, props, {"allowedServiceWildcards": ["logs"]}) == []
-    )
+def test_scoped_resources_and_actions_without_resource_types_pass(run) -> None:
+    scoped = allow("s3:GetObject", "arn:aws:s3:::example-data/churn/*")
+    only_star = allow(["s3:ListAllMyBuckets", "sts:GetCallerIdentity"], "*")
+    assert run(iam.NO_WILDCARD_RESOURCE, POLICY, policy(scoped, only_star)) == []
 
 
-def test_known_documents_are_judged_before_an_unknown_one_is_reported(run) -> None:
-    messages = []
-    with pytest.raises(UnknownValueError) as e:
-        messages = run(iam.NO_WILDCARD_ACTION, ROLE, role(doc(SCHEDULER_TRUST), UNKNOWN))
-    assert "inlinePolicies[0].policy" in e.value.message
-    assert messages == []
+def test_computed_resource_entries_are_arns_not_wildcards(run) -> None:
+    assert run(iam.NO_WILDCARD_RESOURCE, POLICY, policy(allow("s3:GetObject", [UNKNOWN]))) == []
 
 
-def test_unknown_inline_policy_list_is_reported_as_unknown(run) -> None:
-    with pytest.raises(UnknownValueError) as e:
-        run(iam.NO_WILDCARD_ACTION, NATIVE_ROLE, {"policies": UNKNOWN})
-    assert "policies" in e.value.message
-
-
-def test_unknown_entries_cannot_be_wildcards_and_do_not_block(run) -> None:
-    props = {"policy": {"Statement": [allow(["sagemaker:StartPipelineExecution", UNKNOWN])]}}
-    assert run(iam.NO_WILDCARD_ACTION, ROLE_POLICY, props) == []
-
-
-def test_non_document_resources_are_ignored(run) -> None:
-    assert run(iam.NO_WILDCARD_ACTION, "aws:sqs/queue:Queue", {"policy": "{}"}) == []
-
-
-# --- iam-no-wildcard-resource ----------------------------------------------------------------
-def test_start_pipeline_execution_on_star_is_reported(run) -> None:
-    props = {"policy": doc(allow("sagemaker:StartPipelineExecution", "*"))}
-    (message,) = run(iam.NO_WILDCARD_RESOURCE, ROLE_POLICY, props)
-    assert message.startswith(
-        'policy statement 0: grants sagemaker:StartPipelineExecution on Resource "*"'
-    )
-
-
-def test_service_wildcard_on_star_names_the_scopable_actions_it_covers(run) -> None:
-    props = {"policy": doc(allow("sagemaker:*", ["*"]))}
-    (message,) = run(iam.NO_WILDCARD_RESOURCE, ROLE_POLICY, props)
-    assert "sagemaker:DeletePipeline, sagemaker:DescribePipeline*" in message
-    assert " ..." in message
-
-
-def test_unscopable_action_on_star_and_scoped_grant_pass(run) -> None:
-    props = {
-        "policy": doc(
-            allow("sagemaker:ListPipelines", "*"), allow("sagemaker:StartPipelineExecution")
-        )
-    }
-    assert run(iam.NO_WILDCARD_RESOURCE, ROLE_POLICY, props) == []
+def test_tolerated_actions_come_from_config(run) -> None:
+    config = {"allowedActions": ["s3:GetObject"]}
+    assert run(iam.NO_WILDCARD_RESOURCE, POLICY, policy(allow("s3:GetObject", "*")), config) == []
 
 
 # --- iam-passrole-scoped ---------------------------------------------------------------------
-def test_passrole_on_star_without_condition_is_reported(run) -> None:
-    (message,) = run(iam.PASSROLE_SCOPED, POLICY, {"policy": doc(allow("iam:PassRole", "*"))})
-    assert 'allows iam:PassRole on Resource "*" and without an iam:PassedToService' in message
+PASSED = {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+ROLE_ARN = "arn:aws:iam::123456789012:role/churn-execution"
 
 
-def test_passrole_with_wildcard_action_family_is_caught(run) -> None:
-    (message,) = run(iam.PASSROLE_SCOPED, POLICY, {"policy": doc(allow("iam:Pass*", "arn:r"))})
-    assert "without an iam:PassedToService condition" in message
+@pytest.mark.parametrize(
+    ("resource", "condition", "expected"),
+    [
+        ("arn:aws:iam::123456789012:role/*", PASSED, 'on "arn:aws:iam::123456789012:role/*"'),
+        (ROLE_ARN, {"StringLike": {"iam:PassedToService": "*"}}, "which does not name the service"),
+        (
+            ROLE_ARN,
+            {"StringNotEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            "without a condition that pins iam:PassedToService",
+        ),
+        (ROLE_ARN, None, "without a condition that pins iam:PassedToService"),
+    ],
+)
+def test_passrole_must_name_roles_and_pin_the_service(run, resource, condition, expected) -> None:
+    extra = {"Condition": condition} if condition else {}
+    (found,) = run(iam.PASSROLE_SCOPED, POLICY, policy(allow("iam:Pass*", resource, **extra)))
+    assert expected in found, found
 
 
-def test_scoped_passrole_with_condition_passes(run) -> None:
-    st = allow(
-        "iam:PassRole",
-        "arn:aws:iam::1:role/x",
-        Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+def test_scoped_passrole_with_pinned_service_passes(run) -> None:
+    scoped = allow("iam:PassRole", ROLE_ARN, Condition=PASSED)
+    assert run(iam.PASSROLE_SCOPED, POLICY, policy(scoped)) == []
+
+
+def test_computed_passrole_condition_is_undecided(run) -> None:
+    with pytest.raises(UnknownValueError) as e:
+        run(iam.PASSROLE_SCOPED, POLICY, policy(allow("iam:PassRole", ROLE_ARN, Condition=UNKNOWN)))
+    assert "policy.Statement[0].Condition" in e.value.message
+
+
+def test_allow_not_action_still_grants_passrole(run) -> None:
+    st = {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}
+    (found,) = run(iam.PASSROLE_SCOPED, POLICY, policy(st))
+    assert 'iam:PassRole on "*"' in found
+
+
+# --- iam-no-privilege-escalation / iam-permissions-management-scoped -------------------------
+def test_put_role_policy_on_every_role_is_privilege_escalation(run) -> None:
+    (found,) = run(iam.NO_PRIVILEGE_ESCALATION, POLICY, policy(allow("iam:PutRolePolicy", "*")))
+    assert "PutRolePolicy (iam:PutRolePolicy: writes an inline policy into a role)" in found
+
+
+def test_escalation_across_statements_is_seen(run) -> None:
+    found = run(
+        iam.NO_PRIVILEGE_ESCALATION,
+        POLICY,
+        policy(allow("iam:PassRole", "*"), allow("ec2:RunInstances", "*")),
     )
-    assert run(iam.PASSROLE_SCOPED, POLICY, {"policy": doc(st)}) == []
-    assert run(iam.PASSROLE_SCOPED, POLICY, {"policy": doc(allow("s3:GetObject"))}) == []
+    assert len(found) == 1
+    assert "PassRoleToEC2" in found[0]
 
 
-def test_passrole_with_unknown_condition_is_reported_as_unknown(run) -> None:
-    with pytest.raises(UnknownValueError):
-        run(
-            iam.PASSROLE_SCOPED,
-            MANAGED,
-            {"policyDocument": {"Statement": [allow("iam:PassRole", Condition=UNKNOWN)]}},
-        )
+def test_escalation_actions_on_named_resources_pass(run) -> None:
+    scoped = allow(["iam:PutRolePolicy", "iam:AttachRolePolicy"], ROLE_ARN)
+    assert run(iam.NO_PRIVILEGE_ESCALATION, POLICY, policy(scoped)) == []
+
+
+def test_permissions_management_on_every_resource_without_condition_is_reported(run) -> None:
+    (found,) = run(
+        iam.PERMISSIONS_MANAGEMENT_SCOPED, POLICY, policy(allow("iam:CreatePolicyVersion", "*"))
+    )
+    assert "permissions-management action(s) (iam:CreatePolicyVersion)" in found
+
+
+def test_permissions_management_with_a_condition_or_named_resource_passes(run) -> None:
+    bounded = allow(
+        "iam:AttachRolePolicy",
+        "*",
+        Condition={"StringEquals": {"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}},
+    )
+    named = allow("iam:AttachRolePolicy", ROLE_ARN)
+    assert run(iam.PERMISSIONS_MANAGEMENT_SCOPED, POLICY, policy(bounded, named)) == []
 
 
 # --- iam-no-allow-not-action-or-resource -----------------------------------------------------
-def test_allow_with_not_action_and_not_resource_is_reported(run) -> None:
-    st = {"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:x"}
-    (message,) = run(iam.NO_NOT_ACTION, ROLE_POLICY, {"policy": doc(st)})
-    assert "uses Allow with NotAction and NotResource" in message
+def test_allow_with_not_action_is_reported_and_deny_passes(run) -> None:
+    st = {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+    (found,) = run(iam.NO_NOT_ACTION, POLICY, policy(st))
+    assert "uses Allow with NotAction" in found
+    assert run(iam.NO_NOT_ACTION, POLICY, policy({**st, "Effect": "Deny"})) == []
 
 
-def test_deny_with_not_action_passes(run) -> None:
-    st = {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"}
-    assert run(iam.NO_NOT_ACTION, ROLE_POLICY, {"policy": doc(st, allow("s3:GetObject"))}) == []
+# --- every document-bearing resource type ----------------------------------------------------
+WILD = doc(allow("iam:*", "*"))
+WILD_OBJECT = doc(allow("iam:*", "*"), as_string=False)
+
+
+@pytest.mark.parametrize(
+    ("type_", "props", "label"),
+    [
+        ("aws:iam/userPolicy:UserPolicy", {"user": "u", "policy": WILD}, "policy"),
+        ("aws:iam/groupPolicy:GroupPolicy", {"group": "g", "policy": WILD}, "policy"),
+        ("aws-native:iam:User", {"policies": [{"policyDocument": WILD_OBJECT}]}, "policies[0]"),
+        ("aws-native:iam:Group", {"policies": [{"policyDocument": WILD_OBJECT}]}, "policies[0]"),
+        ("aws-native:iam:UserPolicy", {"policyDocument": WILD_OBJECT}, "policyDocument"),
+        ("aws-native:iam:GroupPolicy", {"policyDocument": WILD_OBJECT}, "policyDocument"),
+        ("aws-native:iam:ManagedPolicy", {"policyDocument": WILD_OBJECT}, "policyDocument"),
+    ],
+)
+def test_identity_documents_of_every_type_are_judged(run, type_, props, label) -> None:
+    (found,) = run(iam.NO_WILDCARD_ACTION, type_, props)
+    assert found.startswith(label), found
+
+
+QUEUE_POLICY = doc(
+    {
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:*",
+        "Resource": "arn:aws:sqs:us-east-1:123456789012:dlq",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("type_", "props"),
+    [
+        ("aws:sqs/queuePolicy:QueuePolicy", {"queueUrl": "u", "policy": QUEUE_POLICY}),
+        ("aws:sns/topicPolicy:TopicPolicy", {"arn": "a", "policy": QUEUE_POLICY}),
+        ("aws:s3/bucketPolicy:BucketPolicy", {"bucket": "b", "policy": QUEUE_POLICY}),
+        ("aws-native:sqs:QueueInlinePolicy", {"policyDocument": json.loads(QUEUE_POLICY)}),
+        ("aws-native:kms:Key", {"keyPolicy": json.loads(QUEUE_POLICY)}),
+    ],
+)
+def test_resource_policies_are_judged_for_actions(run, type_, props) -> None:
+    (found,) = run(iam.NO_WILDCARD_ACTION, type_, props)
+    assert "allows sqs:* (every action of sqs)" in found
+
+
+def test_resource_policy_without_principal_is_malformed(run) -> None:
+    (found,) = run(
+        iam.NO_WILDCARD_ACTION, "aws:sqs/queuePolicy:QueuePolicy", policy(allow("sqs:SendMessage"))
+    )
+    assert "Statement[0] has no Principal" in found
+
+
+def test_identity_policy_with_a_principal_is_malformed(run) -> None:
+    (found,) = run(iam.NO_WILDCARD_ACTION, POLICY, policy(allow("s3:GetObject", Principal="*")))
+    assert "names a Principal, which an identity policy cannot" in found
+
+
+def test_unknown_document_is_undecided(run) -> None:
+    with pytest.raises(UnknownValueError) as e:
+        run(iam.NO_WILDCARD_ACTION, ROLE_POLICY, {"role": "r", "policy": UNKNOWN})
+    assert "policy" in e.value.message
 
 
 # --- iam-managed-policy-deny-list ------------------------------------------------------------
@@ -300,29 +332,75 @@ def test_deny_with_not_action_passes(run) -> None:
     ("type_", "props", "name"),
     [
         (
-            ATTACHMENT,
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"},
             "AdministratorAccess",
         ),
         (
             ROLE,
-            {"managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"]},
+            {"managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess-Amplify"]},
+            "AdministratorAccess-Amplify",
+        ),
+        (
+            "aws:iam/policyAttachment:PolicyAttachment",
+            {"roles": ["r"], "policyArn": "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"},
             "AmazonSageMakerFullAccess",
         ),
         (
-            NATIVE_ROLE,
-            {"managedPolicyArns": ["arn:aws:iam::aws:policy/IAMFullAccess"]},
+            "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+            {
+                "roleName": "r",
+                "policyArns": ["arn:aws-cn:iam::aws:policy/job-function/PowerUserAccess"],
+            },
+            "PowerUserAccess",
+        ),
+        (
+            "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+            {"user": "u", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"},
             "IAMFullAccess",
+        ),
+        (
+            "aws-native:iam:Group",
+            {"managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]},
+            "AdministratorAccess",
         ),
     ],
 )
-def test_deny_listed_managed_policies_are_reported(run, type_, props, name) -> None:
-    (message,) = run(iam.MANAGED_DENY_LIST, type_, props)
-    assert message.startswith(f"attaches managed policy {name} ("), message
+def test_deny_listed_aws_managed_policies_are_reported(run, type_, props, name) -> None:
+    (found,) = run(iam.MANAGED_DENY_LIST, type_, props)
+    assert f"attaches AWS-managed policy {name} (" in found
 
 
-def test_deny_list_is_configurable_and_computed_arns_are_left_to_document_policies(run) -> None:
-    props = {"managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", UNKNOWN]}
+def test_customer_managed_policy_named_full_access_is_judged_by_its_document(run) -> None:
+    props = {"managedPolicyArns": ["arn:aws:iam::123456789012:policy/PipelineFullAccess"]}
     assert run(iam.MANAGED_DENY_LIST, ROLE, props) == []
-    assert run(iam.MANAGED_DENY_LIST, ROLE, props, {"deniedPolicies": ["*ReadOnly*"]}) != []
-    assert run(iam.MANAGED_DENY_LIST, POLICY, {"policy": doc(allow("*"))}) == []
+
+
+def test_harmless_aws_managed_policy_passes(run) -> None:
+    props = {"managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonSageMakerReadOnly"]}
+    assert run(iam.MANAGED_DENY_LIST, ROLE, props) == []
+
+
+def test_malformed_and_unknown_attachments_are_never_passed_silently(run) -> None:
+    (found,) = run(iam.MANAGED_DENY_LIST, ROLE, {"managedPolicyArns": [["x"]]})
+    assert found.startswith("managedPolicyArns[0] is [['x']]") or "managedPolicyArns[0]" in found
+    with pytest.raises(UnknownValueError) as e:
+        run(iam.MANAGED_DENY_LIST, ROLE, {"managedPolicyArns": [UNKNOWN]})
+    assert "managedPolicyArns[0]" in e.value.message
+
+
+def test_deny_list_comes_from_config(run) -> None:
+    props = {"managedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
+    (found,) = run(iam.MANAGED_DENY_LIST, ROLE, props, {"deniedPolicies": ["ReadOnly*"]})
+    assert "denied by 'ReadOnly*'" in found
+
+
+# --- never crash -----------------------------------------------------------------------------
+def test_a_shape_nobody_foresaw_becomes_a_diagnostic_not_a_crash(run, monkeypatch) -> None:
+    def boom(*_a, **_k):
+        raise TypeError("unhashable type: 'list'")
+
+    monkeypatch.setattr(iam.sem, "covers_whole_service", boom)
+    (found,) = run(iam.NO_WILDCARD_ACTION, POLICY, policy(allow("s3:GetObject")))
+    assert found.startswith("could not judge ")
+    assert "TypeError: unhashable type: 'list'" in found

@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi_policy
 import pytest
 
-from policies import azure, gcp, iam, schedules, targets
+from policies import azure, gcp, iam, iam_trust, schedules, targets
 
 MAIN = Path(__file__).resolve().parents[2] / "policies" / "__main__.py"
 
@@ -25,6 +25,7 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
         p.name
         for p in (
             *schedules.POLICIES,
+            *iam_trust.POLICIES,
             *iam.POLICIES,
             *targets.POLICIES,
             *azure.POLICIES,
@@ -40,6 +41,7 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
 def test_every_policy_has_a_kebab_case_name_and_a_one_line_description() -> None:
     for policy in (
         *schedules.POLICIES,
+        *iam_trust.POLICIES,
         *iam.POLICIES,
         *targets.POLICIES,
         *azure.POLICIES,

@@ -24,9 +24,14 @@ ALL_POLICIES = {
     "iam-trust-no-wildcard-principal",
     "iam-trust-confused-deputy",
     "iam-trust-allowed-services",
+    "iam-trust-cross-account",
+    "iam-trust-federated-pinned",
+    "iam-actions-known",
     "iam-no-wildcard-action",
     "iam-no-wildcard-resource",
     "iam-passrole-scoped",
+    "iam-no-privilege-escalation",
+    "iam-permissions-management-scoped",
     "iam-no-allow-not-action-or-resource",
     "iam-managed-policy-deny-list",
     "pipeline-target-role-least-privilege",
@@ -178,6 +183,22 @@ def test_crafted_bad_role_gets_every_iam_verdict_in_prod(
                             "Principal": {"Service": ["events.amazonaws.com", "ec2.amazonaws.com"]},
                             "Action": "sts:AssumeRole",
                         },
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+                            "Action": "sts:AssumeRole",
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Principal": {
+                                "Federated": "arn:aws:iam::123456789012:oidc-provider/"
+                                "token.actions.githubusercontent.com"
+                            },
+                            "Action": "sts:AssumeRoleWithWebIdentity",
+                            "Condition": {
+                                "StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}
+                            },
+                        },
                     ]
                 }
             ),
@@ -193,6 +214,14 @@ def test_crafted_bad_role_gets_every_iam_verdict_in_prod(
                                     "Resource": "*",
                                 },
                                 {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+                                {
+                                    "Effect": "Allow",
+                                    "Action": [
+                                        "iam:AttachRolePolicy",
+                                        "sagemaker:StartPipelineExecutions",
+                                    ],
+                                    "Resource": "*",
+                                },
                             ]
                         }
                     ),
@@ -246,8 +275,10 @@ def test_prod_role_widened_to_every_pipeline_is_rejected(
         r, inputs={**r.inputs, "policy": widened}, outputs={**r.outputs, "policy": widened}
     )
     report = pack_clients["prod"].check(resources)
-    (v,) = report.mandatory
-    assert v.policy == "pipeline-target-role-least-privilege"
+    (v,) = [v for v in report.mandatory if v.policy == "pipeline-target-role-least-privilege"]
+    # The same document is a wildcard resource by meaning: every pipeline of every account.
+    (w,) = [v for v in report.mandatory if v.policy == "iam-no-wildcard-resource"]
+    assert "every resource of type 'pipeline' in every account" in w.message
     assert v.urn.endswith("::feature-refresh-trigger-role")
     assert 'on "arn:aws:sagemaker:*:*:pipeline/*"' in v.message
 

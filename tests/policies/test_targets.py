@@ -255,3 +255,160 @@ def test_preview_picks_the_role_that_trusts_the_service_among_target_dependencie
     )
     stack.items[-2][3]["target"] = [train, role, execution]
     assert stack.run(POLICY) == []
+
+
+# --- issue 9: universal targets, accounts, every attachment type, unknowns -------------------
+UNIVERSAL = "arn:aws:scheduler:::aws-sdk:sagemaker:startPipelineExecution"
+
+
+INVOKE_ARN = ROLE_ARN.format("invoke")
+
+
+def universal(stack, pipeline_input, role_arn=INVOKE_ARN) -> None:
+    stack.add(
+        SCHEDULE,
+        "sched",
+        {
+            "scheduleExpression": "rate(1 day)",
+            "target": {"arn": UNIVERSAL, "roleArn": role_arn, "input": pipeline_input},
+        },
+    )
+
+
+def invoke_role(stack, policy_doc=None, trust_doc=None):
+    role = stack.add(
+        ROLE,
+        "invoke",
+        {
+            "name": "invoke",
+            "arn": ROLE_ARN.format("invoke"),
+            "assumeRolePolicy": trust_doc or trust(),
+        },
+    )
+    if policy_doc is not None:
+        stack.add(ROLE_POLICY, "invoke-policy", {"role": "invoke", "policy": policy_doc})
+    return role
+
+
+def test_universal_target_is_judged_by_the_pipeline_its_input_names(stack) -> None:
+    stack.add(CLASSIC_PIPELINE, "train", {"pipelineName": "train", "arn": ARN.format("train")})
+    stack.add(CLASSIC_PIPELINE, "other", {"pipelineName": "other", "arn": ARN.format("other")})
+    invoke_role(stack, grant(ARN.format("other")))
+    universal(stack, json.dumps({"PipelineName": "train"}))
+    (found,) = stack.run(POLICY)
+    assert (
+        f"grants sagemaker:StartPipelineExecution on {ARN.format('other')}, not the targeted"
+        in (found[0])
+    )
+
+
+def test_universal_target_granted_on_its_pipeline_passes(stack) -> None:
+    stack.add(CLASSIC_PIPELINE, "train", {"pipelineName": "train", "arn": ARN.format("train")})
+    invoke_role(stack, grant(ARN.format("train")))
+    universal(stack, json.dumps({"PipelineName": ARN.format("train")}))
+    assert stack.run(POLICY) == []
+
+
+def test_universal_target_without_pipeline_name_is_reported(stack) -> None:
+    invoke_role(stack, grant(ARN.format("train")))
+    universal(stack, json.dumps({"ClientRequestToken": "x"}))
+    (found,) = stack.run(POLICY)
+    assert "names no PipelineName" in found[0]
+
+
+def test_same_named_pipeline_in_another_account_is_not_the_target(stack) -> None:
+    stack.add(PIPELINE, "train", {"pipelineName": "train"})  # ARN unknown: matched by name
+    invoke_role(stack, grant("arn:aws:sagemaker:us-east-1:999988887777:pipeline/train"))
+    stack.add(
+        SCHEDULE,
+        "sched",
+        {"target": {"arn": ARN.format("train"), "roleArn": ROLE_ARN.format("invoke")}},
+    )
+    (found,) = stack.run(POLICY)
+    assert "999988887777:pipeline/train, not the targeted pipeline" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("type_", "props"),
+    [
+        (
+            "aws:iam/policyAttachment:PolicyAttachment",
+            {"roles": ["invoke"], "policyArn": "arn:aws:iam::123456789012:policy/p"},
+        ),
+        (
+            "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+            {"roleName": "invoke", "policyArns": ["arn:aws:iam::123456789012:policy/p"]},
+        ),
+    ],
+)
+def test_grants_through_every_attachment_type_are_seen(stack, type_, props) -> None:
+    stack.add(CLASSIC_PIPELINE, "train", {"pipelineName": "train", "arn": ARN.format("train")})
+    invoke_role(stack)
+    stack.add(
+        "aws:iam/policy:Policy",
+        "p",
+        {"arn": "arn:aws:iam::123456789012:policy/p", "policy": grant("*")},
+    )
+    stack.add(type_, "attach", props)
+    stack.add(
+        SCHEDULE,
+        "sched",
+        {"target": {"arn": ARN.format("train"), "roleArn": ROLE_ARN.format("invoke")}},
+    )
+    (found,) = stack.run(POLICY)
+    assert 'p.policy grants sagemaker:StartPipelineExecution on "*"' in found[0]
+
+
+def test_managed_policy_from_outside_the_stack_is_reported_like_a_role(stack) -> None:
+    stack.add(CLASSIC_PIPELINE, "train", {"pipelineName": "train", "arn": ARN.format("train")})
+    invoke_role(stack, grant(ARN.format("train")))
+    stack.add(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "attach",
+        {"role": "invoke", "policyArn": "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"},
+    )
+    stack.add(
+        SCHEDULE,
+        "sched",
+        {"target": {"arn": ARN.format("train"), "roleArn": ROLE_ARN.format("invoke")}},
+    )
+    (found,) = stack.run(POLICY)
+    assert (
+        "attaches AWS-managed policy 'arn:aws:iam::aws:policy/AmazonSageMakerFullAccess'"
+        in (found[0])
+    )
+    assert "so its grants cannot be checked" in found[0]
+
+
+def test_trust_pinned_to_another_account_is_reported(stack) -> None:
+    stack.add(CLASSIC_PIPELINE, "train", {"pipelineName": "train", "arn": ARN.format("train")})
+    foreign = json.dumps(
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "scheduler.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": "999988887777"}},
+                }
+            ]
+        }
+    )
+    invoke_role(stack, grant(ARN.format("train")), trust_doc=foreign)
+    stack.add(
+        SCHEDULE,
+        "sched",
+        {"target": {"arn": ARN.format("train"), "roleArn": ROLE_ARN.format("invoke")}},
+    )
+    (found,) = stack.run(POLICY)
+    assert "trust pins aws:SourceAccount 999988887777" in found[0]
+    assert stack.run(POLICY, {"trustedAccounts": ["999988887777"]}) == []
+
+
+def test_unknown_rule_targets_are_undecided_not_passed(stack) -> None:
+    stack.add(
+        "aws-native:events:Rule", "rule", {"scheduleExpression": "rate(1 day)", "targets": UNKNOWN}
+    )
+    with pytest.raises(UnknownValueError) as e:
+        stack.run(POLICY)
+    assert "rule.targets.arn" in e.value.message

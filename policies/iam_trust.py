@@ -1,0 +1,352 @@
+"""Who may act: principals of role trust policies and of resource-based policies.
+
+Principals are judged by what they let in, conditions by what they really pin (see
+`modules.aws.iam_semantics`: `StringNotEquals`, `Null`, `...IfExists`, `ForAllValues:` and a
+wildcard in a value's account part pin nothing). Accounts are this stack's own (`accountIds`) or a
+configured allow-list (`trustedAccounts`), both in policies/config/<stack>.json.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import ResourceValidationPolicy
+
+from modules.aws import iam_semantics as sem
+from policies import settings
+from policies.documents import RESOURCE, TRUST, Statement
+from policies.iam import Context, document_validator
+from policies.values import is_unknown, show
+
+ACCOUNTS_SCHEMA = {
+    "accountIds": {
+        "type": "array",
+        "items": {"type": "string", "pattern": r"^\d{12}$"},
+        "default": [],
+        "description": "this stack's own AWS account ids; empty: any one literal account pins",
+    },
+    "trustedAccounts": {
+        "type": "array",
+        "items": {"type": "string", "pattern": r"^\d{12}$"},
+        "default": [],
+        "description": "other AWS accounts that may be trusted or named in conditions",
+    },
+}
+
+
+# Properties that name the resource's own account: a resource policy may always name that one.
+_OWN_ARN_KEYS = ("arn", "queueArn", "topicArn", "secretArn", "keyArn")
+_SQS_URL = re.compile(r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(\d{12})/")
+
+
+def _own_accounts(props: Mapping[str, Any]) -> set[str]:
+    out = set()
+    for key in _OWN_ARN_KEYS:
+        account = sem.arn_account(props.get(key)) if isinstance(props.get(key), str) else None
+        if account:
+            out.add(account)
+    url = props.get("queueUrl")
+    m = _SQS_URL.match(url) if isinstance(url, str) else None
+    if m:
+        out.add(m[1])
+    return out
+
+
+def _accounts(ctx: Context) -> set[str]:
+    """This stack's accounts (config), trusted ones (config), and the resource's own."""
+    config = ctx.config
+    return {
+        *(str(a) for a in (*config["accountIds"], *config["trustedAccounts"])),
+        *_own_accounts(ctx.props),
+    }
+
+
+def _principal_values(st: Statement, ctx: Context, *keys: str) -> list[Any]:
+    if is_unknown(st.principals):
+        ctx.unknown(st, "Principal")
+    out: list[Any] = []
+    for key in (*keys, "*"):
+        out.extend(st.principals.get(key, ()))
+    return out
+
+
+def _condition(st: Statement, ctx: Context) -> Mapping[str, Any]:
+    if is_unknown(st.condition):
+        ctx.unknown(st, "Condition")
+    return st.condition or {}
+
+
+def _pins(st: Statement, ctx: Context, key: str, accept) -> tuple[bool, str | None]:
+    """(whether some entry pins `key` to values `accept` takes, why not otherwise)."""
+    entries = sem.pinning_entries(_condition(st, ctx), key)
+    why = None
+    for entry in entries:
+        if any(is_unknown(v) for v in entry.values):
+            ctx.unknown(st, f"Condition.{entry.operator}.{entry.key}")
+        bad = [v for v in entry.values if accept(entry, v) is not True]
+        if entry.values and not bad:
+            return True, None
+        if bad:
+            reason = accept(entry, bad[0])
+            why = why or f"{entry.operator} {entry.key} {show(bad[0])} {reason}"
+    return False, why
+
+
+# --- iam-trust-no-wildcard-principal ---------------------------------------------------------
+_PUBLIC_GUARDS = (
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOwner",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:SourceVpce",
+    "aws:SourceOrgID",
+)
+
+
+def _literal(entry: sem.ConditionEntry, value: Any) -> bool | str:
+    return True if sem.value_is_literal(entry, value) else "is a wildcard or empty"
+
+
+def check_wildcard_principal(st: Statement, ctx: Context) -> str | None:
+    if st.not_principal:
+        return (
+            "allows every principal except those in NotPrincipal. List the principals that may "
+            "act in Principal instead."
+        )
+    wild = [
+        f"{key}: {v}"
+        for key, values in ({} if is_unknown(st.principals) else st.principals).items()
+        for v in values
+        if isinstance(v, str) and sem.has_wildcard(v)
+    ]
+    if is_unknown(st.principals):
+        ctx.unknown(st, "Principal")
+    if not wild:
+        return None
+    if ctx.kind == RESOURCE and any(_pins(st, ctx, k, _literal)[0] for k in _PUBLIC_GUARDS):
+        return None  # a public resource policy limited to one source, account or organization
+    guard = (
+        " or limit it with a condition on aws:SourceArn / aws:PrincipalOrgID"
+        if ctx.kind == RESOURCE
+        else ""
+    )
+    return (
+        f"lets in {', '.join(wild)}: a wildcard in a principal matches anyone. Name the service, "
+        f"account or role ARN, e.g. Principal {{Service: scheduler.amazonaws.com}}{guard}."
+    )
+
+
+TRUST_NO_WILDCARD = ResourceValidationPolicy(
+    name="iam-trust-no-wildcard-principal",
+    description="Trust and resource policies must not let in a wildcard principal or use "
+    "Allow+NotPrincipal (checkov CKV_AWS_60, cfn-nag F6/F16/F18/F20/F21).",
+    validate=document_validator((TRUST, RESOURCE), check_wildcard_principal),
+)
+
+# --- iam-trust-confused-deputy ---------------------------------------------------------------
+DEPUTY_SCHEMA = {
+    "services": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["events.amazonaws.com", "scheduler.amazonaws.com"],
+        "description": "service principals that must be pinned to a source account or ARN",
+    },
+    **ACCOUNTS_SCHEMA,
+}
+
+
+def _account_value(allowed: set[str]):
+    def accept(entry: sem.ConditionEntry, value: Any) -> bool | str:
+        account = sem.account_of_value(entry, value)
+        if account is None:
+            return "names no single account (a wildcard, or nothing, in its account part)"
+        if allowed and account not in allowed:
+            return f"names account {account}, not this stack's (accountIds/trustedAccounts)"
+        return True
+
+    return accept
+
+
+def check_confused_deputy(st: Statement, ctx: Context) -> str | None:
+    services = {s.lower() for s in ctx.config["services"]}
+    trusted = sorted(
+        s
+        for s in _principal_values(st, ctx, "Service")
+        if isinstance(s, str) and s.lower() in services
+    )
+    if not trusted:
+        return None
+    accept = _account_value(_accounts(ctx))
+    why = None
+    for key in ("aws:SourceAccount", "aws:SourceArn"):
+        ok, reason = _pins(st, ctx, key, accept)
+        if ok:
+            return None
+        why = why or reason
+    detail = (
+        f"its condition does not pin the source ({why})"
+        if why
+        else "no condition pins aws:SourceAccount or aws:SourceArn (StringNotEquals, Null, "
+        "...IfExists and ForAllValues do not)"
+    )
+    return (
+        f"trusts {', '.join(trusted)} but {detail}, so another account's schedule or rule could "
+        "use it (confused deputy). Add Condition "
+        '{StringEquals: {"aws:SourceAccount": "<this account id>"}} or an ArnEquals on '
+        "aws:SourceArn naming this account's schedule group or rule."
+    )
+
+
+TRUST_CONFUSED_DEPUTY = ResourceValidationPolicy(
+    name="iam-trust-confused-deputy",
+    description="Trust for EventBridge and Scheduler must pin aws:SourceAccount or aws:SourceArn "
+    "to this stack's accounts (AWS cross-service confused deputy prevention).",
+    validate=document_validator((TRUST, RESOURCE), check_confused_deputy, DEPUTY_SCHEMA),
+    config_schema=settings.schema(DEPUTY_SCHEMA),
+)
+
+# --- iam-trust-allowed-services --------------------------------------------------------------
+SERVICES_SCHEMA = {
+    "allowedServices": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["scheduler.amazonaws.com", "events.amazonaws.com", "sagemaker.amazonaws.com"],
+        "description": "service principals roles may trust",
+    }
+}
+
+
+def check_allowed_services(st: Statement, ctx: Context) -> str | None:
+    allowed = {s.lower() for s in ctx.config["allowedServices"]}
+    others = sorted(
+        s
+        for s in _principal_values(st, ctx, "Service")
+        if isinstance(s, str) and s != "*" and s.lower() not in allowed
+    )
+    if not others:
+        return None
+    return (
+        f"trusts service {', '.join(others)}, which is not in this stack's allow-list "
+        f"({', '.join(sorted(allowed))}). Trust only the services that run the workload, or add it "
+        "to iam-trust-allowed-services.allowedServices in policies/config/<stack>.json."
+    )
+
+
+TRUST_ALLOWED_SERVICES = ResourceValidationPolicy(
+    name="iam-trust-allowed-services",
+    description="Role trust policies may only trust service principals on the stack's allow-list "
+    "(complements checkov CKV_AWS_60/CKV_AWS_61).",
+    validate=document_validator((TRUST,), check_allowed_services, SERVICES_SCHEMA),
+    config_schema=settings.schema(SERVICES_SCHEMA),
+)
+
+# --- iam-trust-cross-account -----------------------------------------------------------------
+_UNIQUE_ID = re.compile(r"^A[A-Z]{3}[A-Z0-9]{12,}$")
+
+
+def check_cross_account(st: Statement, ctx: Context) -> str | None:
+    allowed = _accounts(ctx)
+    problems = []
+    for value in _principal_values(st, ctx, "AWS"):
+        if is_unknown(value):
+            ctx.unknown(st, "Principal.AWS")
+        if not isinstance(value, str) or sem.has_wildcard(value):
+            continue  # wildcards: iam-trust-no-wildcard-principal
+        account = sem.principal_account(value)
+        if account is None:
+            kind = "a unique id of a deleted principal" if _UNIQUE_ID.match(value) else "no account"
+            problems.append(f"{value} ({kind})")
+        elif account not in allowed:
+            problems.append(f"{value} (account {account})")
+    if not problems:
+        return None
+    return (
+        f"trusts AWS principal {', '.join(problems)}, which is not one of this stack's accounts "
+        "or trusted accounts. Trust a principal of an account you own, or add the account to "
+        "trustedAccounts of iam-trust-cross-account in policies/config/<stack>.json."
+    )
+
+
+TRUST_CROSS_ACCOUNT = ResourceValidationPolicy(
+    name="iam-trust-cross-account",
+    description="Trust and resource policies may name AWS principals only of this stack's "
+    "accounts or a configured allow-list (IAM Access Analyzer external access).",
+    validate=document_validator((TRUST, RESOURCE), check_cross_account, ACCOUNTS_SCHEMA),
+    config_schema=settings.schema(ACCOUNTS_SCHEMA),
+)
+
+# --- iam-trust-federated-pinned --------------------------------------------------------------
+# GitHub's subject is repo:<owner>/<repo>:<context>; owner and repo must be literal.
+_GITHUB_SUB = re.compile(r"^repo:[^*?/:]+/[^*?/:]+(:.*)?$")
+
+
+def _github_sub(_entry: sem.ConditionEntry, value: Any) -> bool | str:
+    if isinstance(value, str) and _GITHUB_SUB.match(value):
+        return True
+    return "does not name one repository (repo:<owner>/<repo>:...)"
+
+
+def _some_literal(entry: sem.ConditionEntry, value: Any) -> bool | str:
+    if not isinstance(value, str) or not value.replace("*", "").replace("?", ""):
+        return "is only wildcards"
+    if entry.wildcards and value[0] in "*?":
+        return "starts with a wildcard"
+    return True
+
+
+def check_federated(st: Statement, ctx: Context) -> str | None:
+    problems = []
+    for value in _principal_values(st, ctx, "Federated"):
+        if is_unknown(value):
+            ctx.unknown(st, "Principal.Federated")
+        provider = sem.federated_provider(value) if isinstance(value, str) else None
+        if provider is None or sem.has_wildcard(value):
+            continue
+        if provider == "saml":
+            ok, why = _pins(st, ctx, "SAML:aud", _literal)
+            if not ok:
+                problems.append(f"{value} without a pinned SAML:aud ({why or 'no condition'})")
+            continue
+        if provider == sem.GITHUB_OIDC:
+            ok, why = _pins(st, ctx, f"{provider}:sub", _github_sub)
+            if not ok:
+                problems.append(
+                    f"{value} without {provider}:sub pinned to one repository "
+                    f"({why or 'no condition'}); any GitHub repository could assume it "
+                    "(checkov CKV_AWS_358)"
+                )
+            continue
+        aud, why_aud = _pins(st, ctx, f"{provider}:aud", _literal)
+        sub, why_sub = _pins(st, ctx, f"{provider}:sub", _some_literal)
+        if not (aud or sub):
+            problems.append(
+                f"{value} without a pinned {provider}:aud or :sub "
+                f"({why_aud or why_sub or 'no condition'})"
+            )
+    if not problems:
+        return None
+    return (
+        f"trusts identity provider {'; '.join(problems)}. Add Condition "
+        '{StringEquals: {"<provider>:aud": "..."}, StringLike: {"<provider>:sub": '
+        '"repo:<owner>/<repo>:ref:refs/heads/main"}} naming exactly who may assume the role.'
+    )
+
+
+TRUST_FEDERATED = ResourceValidationPolicy(
+    name="iam-trust-federated-pinned",
+    description="OIDC and SAML trusts must pin the token's audience and subject, e.g. one GitHub "
+    "repository (checkov CKV_AWS_358).",
+    validate=document_validator((TRUST,), check_federated),
+)
+
+POLICIES = [
+    TRUST_NO_WILDCARD,
+    TRUST_CONFUSED_DEPUTY,
+    TRUST_ALLOWED_SERVICES,
+    TRUST_CROSS_ACCOUNT,
+    TRUST_FEDERATED,
+]
