@@ -51,7 +51,7 @@ class AzureScheduledPipeline(pulumi.ComponentResource):
         config = args.config
         self.trigger_kind = config.trigger
         tags = tuple(sorted({**dict(config.tags), "mlsched:pipeline": config.name}.items()))
-        values = dict(config.values)
+        values = dict(config.parameters)
         workspace = config.workspace
         none: pulumi.Output[str | None] = pulumi.Output.from_input(None)
 
@@ -67,7 +67,7 @@ class AzureScheduledPipeline(pulumi.ComponentResource):
                     resource_group_name=workspace.resource_group,
                     schedule_name=config.name,
                     component_id=config.component_id,
-                    recurrence=config.recurrence,
+                    recurrence={k: v for k, v in config.recurrence.items() if k != "timeZone"},
                     time_zone=config.time_zone,
                     enabled=config.enabled,
                     parameters=_with_defaults(config, values),
@@ -112,7 +112,7 @@ class AzureScheduledPipeline(pulumi.ComponentResource):
                 factory_name=factory.factory_name,
                 resource_group_name=factory.resource_group_name,
                 pipeline_name=config.name,
-                parameters=config.parameters,
+                parameters=config.pipeline_parameters,
                 activity=config.activity,
                 endpoint_uri=config.endpoint_uri,
                 deployment=config.deployment,
@@ -127,7 +127,6 @@ class AzureScheduledPipeline(pulumi.ComponentResource):
                 if linked_service is not None
                 else None,
                 ml_pipeline_id=config.ml_pipeline_id,
-                ml_pipeline_is_endpoint=config.ml_pipeline_is_endpoint,
                 description=config.description,
             ),
             opts=pulumi.ResourceOptions(
@@ -142,7 +141,7 @@ class AzureScheduledPipeline(pulumi.ComponentResource):
                 factory_id=factory.factory_id,
                 pipeline_name=pipeline.pipeline_name,
                 trigger_name=f"{config.name}-schedule",
-                recurrence=config.recurrence,
+                recurrence=config.provider_recurrence(),
                 time_zone=config.time_zone,
                 activated=config.enabled,
                 parameters=tuple(values.items()),
@@ -194,7 +193,7 @@ def _with_defaults(
     # ADF pipeline does for its own parameters.
     merged = {
         p.name: str(p.default).lower() if isinstance(p.default, bool) else str(p.default)
-        for p in config.parameters
+        for p in config.pipeline_parameters
         if p.default is not None
     }
     merged.update(values)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from modules.azure.config import AzurePipelineConfig, PipelineParameter
+from modules.azure.config import AzurePipelineConfig, FactoryConfig, PipelineParameter
 from tools.mockrun import StackRun, run_program
 
 SUBSCRIPTION = "22222222-2222-4222-8222-222222222222"
@@ -32,14 +32,19 @@ def pipeline_config(**overrides: Any) -> AzurePipelineConfig:
     values: dict[str, Any] = {
         "name": "churn-scoring",
         "workspace_id": WORKSPACE_ID,
-        "recurrence": DAILY,
+        "cloud": "azure",
+        # The components never read the parsed schedule; config tests build real ones.
+        "schedule": None,
+        "recurrence": {**DAILY, "startTime": "2026-01-01T07:00:00"},
         "time_zone": "W. Europe Standard Time",
+        "start_utc": "2026-01-01T06:00:00Z",
+        "factory": FactoryConfig("mlsched-test-adf", "rg"),
         "endpoint_uri": ENDPOINT,
-        "parameters": (
+        "pipeline_parameters": (
             PipelineParameter("region", "String", "eu"),
             PipelineParameter("epochs", "Int", 3),
         ),
-        "values": (("region", "eu-west"),),
+        "parameters": (("region", "eu-west"),),
         "alert_actions": (ACTION_GROUP,),
     }
     values.update(overrides)

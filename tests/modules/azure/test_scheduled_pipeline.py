@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
+import pytest
 
-from modules.azure.config import AzurePipelineConfig, AzureStackConfig
-from modules.azure.deploy import deploy
+from modules.azure.config import AzurePipelineConfig, FactoryConfig
+from modules.azure.program import deploy
 from tests.modules.azure.conftest import WORKSPACE_ID, pipeline_config
 
 
-def build(*pipelines: AzurePipelineConfig, stack: AzureStackConfig | None = None):
+def build(*pipelines: AzurePipelineConfig):
     def program() -> None:
-        deployed = deploy(stack or AzureStackConfig(resource_group="rg"), pipelines)
-        pulumi.export("pipelines", {n: p.exports() for n, p in deployed.items()})
+        pulumi.export("pipelines", deploy(pipelines))
 
     return program
 
@@ -26,10 +26,13 @@ def names(result) -> set[tuple[str, str]]:
 
 def test_adf_pipeline_graph_is_factory_access_pipeline_trigger_and_alerts(run) -> None:
     assert names(run(build(pipeline_config()))) == {
-        ("mlsched:azure:DataFactory", "data-factory"),
-        ("azure-native:datafactory:Factory", "data-factory-factory"),
-        ("mlsched:azure:WorkspaceAccess", "data-factory-ml-ws-access"),
-        ("azure-native:authorization:RoleAssignment", "data-factory-ml-ws-access-data-scientist"),
+        ("mlsched:azure:DataFactory", "mlsched-test-adf"),
+        ("azure-native:datafactory:Factory", "mlsched-test-adf-factory"),
+        ("mlsched:azure:WorkspaceAccess", "mlsched-test-adf-ml-ws-access"),
+        (
+            "azure-native:authorization:RoleAssignment",
+            "mlsched-test-adf-ml-ws-access-data-scientist",
+        ),
         ("mlsched:azure:ScheduledPipeline", "churn-scoring"),
         ("mlsched:azure:Pipeline", "churn-scoring-adf"),
         ("azure-native:datafactory:Pipeline", "churn-scoring-adf-pipeline"),
@@ -57,7 +60,7 @@ def test_two_pipelines_on_one_workspace_share_one_role_assignment(run) -> None:
 
 def test_trigger_waits_for_the_role_assignment(run) -> None:
     result = run(build(pipeline_config()))
-    assignment = result.named("data-factory-ml-ws-access-data-scientist")
+    assignment = result.named("mlsched-test-adf-ml-ws-access-data-scientist")
     component = result.named("churn-scoring-trigger")
     assert assignment.urn in component.dependencies, component.urn
 
@@ -69,14 +72,9 @@ def test_trigger_runs_the_pipeline_with_the_configured_values(run) -> None:
 
 
 def test_protect_reaches_the_pipeline_and_the_factory(run) -> None:
-    result = run(
-        build(
-            pipeline_config(protect=True),
-            stack=AzureStackConfig(resource_group="rg", protect=True),
-        )
-    )
+    result = run(build(pipeline_config(protect=True)))
     assert result.named("churn-scoring-adf").protect
-    assert result.named("data-factory").protect
+    assert result.named("mlsched-test-adf").protect
     assert not run(build(pipeline_config())).named("churn-scoring-adf").protect
 
 
@@ -88,7 +86,7 @@ def test_alert_off_creates_no_alerts(run) -> None:
 def test_outputs_name_factory_pipeline_trigger_principal_and_runtime_state(run) -> None:
     result = run(build(pipeline_config(enabled=False)))
     exported = result.outputs["pipelines"]["churn-scoring"]
-    factory = result.named("data-factory-factory")
+    factory = result.named("mlsched-test-adf-factory")
     assert exported == {
         "cloud": "azure",
         "trigger": "adf",
@@ -151,3 +149,29 @@ def test_ml_schedule_recurrence_and_enabled_flag(run) -> None:
     assert properties["trigger"]["triggerType"] == "Recurrence"
     assert properties["trigger"]["timeZone"] == "W. Europe Standard Time"
     assert properties["trigger"]["schedule"] == {"hours": [6], "minutes": [0]}
+
+
+def test_trigger_gets_the_start_as_a_utc_instant_and_the_windows_zone(run) -> None:
+    trigger = run(build(pipeline_config())).named("churn-scoring-trigger-schedule")
+    assert trigger.inputs["startTime"] == "2026-01-01T06:00:00Z", trigger.urn
+    assert trigger.inputs["timeZone"] == "W. Europe Standard Time", trigger.urn
+
+
+def test_ml_schedule_gets_the_local_start_time_azure_ml_expects(run) -> None:
+    schedule = run(build(ml_schedule())).named("churn-scoring-ml-schedule-schedule")
+    assert schedule.inputs["properties"]["trigger"]["startTime"] == "2026-01-01T07:00:00"
+
+
+def test_one_factory_described_two_ways_is_refused(run) -> None:
+    other = pipeline_config(
+        name="churn-training", factory=FactoryConfig("mlsched-test-adf", "other-rg")
+    )
+    with pytest.raises(Exception, match="factory 'mlsched-test-adf' is also used by another"):
+        run(build(pipeline_config(), other))
+
+
+def test_pipelines_on_two_factories_get_one_factory_and_assignment_each(run) -> None:
+    other = pipeline_config(name="churn-training", factory=FactoryConfig("mlsched-test-adf2", "rg"))
+    result = run(build(pipeline_config(), other))
+    assert len(result.of_type("azure-native:datafactory:Factory")) == 2
+    assert len(result.of_type("azure-native:authorization:RoleAssignment")) == 2
