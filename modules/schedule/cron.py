@@ -83,11 +83,23 @@ class CronSpec:
     months: tuple[int, ...]
     day_of_week: DayOfWeek
     years: tuple[int, ...]
+    # How the day fields combine: "aws" (one of them is '?'), or unix-cron's Vixie rule: "both"
+    # (a field starts with '*': a day must match both sets) or "either" (two restricted fields).
+    day_rule: str = "aws"
+    # unix-cron only: minute and hour fields both start with a digit (Debian's "fixed-time job",
+    # which DST handling treats differently from wildcard jobs).
+    fixed_time: bool = True
 
     @property
     def times_of_day(self) -> tuple[int, ...]:
         """Minutes after local midnight at which it fires on a matching day, ascending."""
         return tuple(h * 60 + m for h in self.hours for m in self.minutes)
+
+
+def _bounded_int(digits: str) -> int:
+    """``int()`` of ASCII digits, saturating: 5,000-digit tokens would make ``int()`` raise
+    (CPython's digit limit) and no field value has more than 4 digits anyway."""
+    return int(digits) if len(digits) <= 6 else 10**6
 
 
 def _err(field: str, value: str, message: str) -> ScheduleError:
@@ -110,9 +122,10 @@ def _number(field: str, raw: str, token: str) -> int:
         return MONTH_NAMES.index(token) + 1
     if field == "day-of-week" and token in DAY_NAMES:
         return DAY_NAMES.index(token) + 1
-    if not token.isdigit():
-        raise _err(field, raw, f"has the unknown value '{token}'; {_allowed(field)}")
-    value = int(token)
+    if not re.fullmatch(r"[0-9]+", token):
+        raise _err(field, raw, f"has the unknown value '{token[:20]}'; {_allowed(field)}")
+    value = _bounded_int(token)
+    token = token if len(token) <= 12 else token[:9] + "..."
     if not lo <= value <= hi:
         if field == "day-of-week":
             hint = (
@@ -164,7 +177,7 @@ def _parse_set(field: str, raw: str) -> tuple[int, ...]:
                 raise _err(
                     field, raw, "uses '/', which day-of-week does not allow; list the days instead"
                 )
-            increment = int(step)
+            increment = _bounded_int(step)
             if not 1 <= increment <= hi - lo:
                 hint = ""
                 if field == "minutes" and increment >= 60:
@@ -189,13 +202,13 @@ def _parse_day_of_month(raw: str) -> DayOfMonth:
             return DayOfMonth("last_weekday")
         match = re.fullmatch(r"L-([0-9]+)", raw)
         if match:
-            n = int(match.group(1))
+            n = _bounded_int(match.group(1))
             if not 1 <= n <= 30:
                 raise _err(field, raw, "has an offset outside 1-30; 'L-3' is the 3rd-to-last day")
             return DayOfMonth("last", n=n)
         match = re.fullmatch(r"([0-9]+)W", raw)
         if match:
-            day = int(match.group(1))
+            day = _bounded_int(match.group(1))
             if not 1 <= day <= 31:
                 raise _err(
                     field, raw, "names a day outside 1-31; '15W' is the weekday nearest the 15th"
@@ -233,7 +246,7 @@ def _parse_day_of_week(raw: str) -> DayOfWeek:
                 "(e.g. '3#2' or 'TUE#2' for the second Tuesday)",
             )
         day = _number(field, raw, match.group(1))
-        k = int(match.group(2))
+        k = _bounded_int(match.group(2))
         if not 1 <= k <= 5:
             raise _err(field, raw, f"asks for occurrence #{k}; a month has occurrences #1-#5")
         return DayOfWeek("nth", n=day, k=k)
@@ -259,7 +272,9 @@ def _unix_hint(fields: list[str]) -> str:
         suggestion = f"cron({minute} {hour} {dom} {month} ? *)"
     elif dom in ("*", "?"):
         # Unix numbers weekdays 0-7 from Sunday, AWS 1-7; '/2' steps and '#n' are counts, not days.
-        aws_dow = re.sub(r"(?<![/#0-9])[0-9]+", lambda m: str(int(m.group(0)) % 7 + 1), dow)
+        aws_dow = re.sub(
+            r"(?<![/#0-9])[0-9]+", lambda m: str(_bounded_int(m.group(0)) % 7 + 1), dow
+        )
         suggestion = f"cron({minute} {hour} ? {month} {aws_dow} *)"
     else:
         suggestion = f"cron({minute} {hour} {dom} {month} ? *)"

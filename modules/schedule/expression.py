@@ -7,13 +7,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from .adf import AdfSpec, parse_recurrence
 from .cron import CronSpec, parse_cron
 from .errors import ScheduleError
+from .unixcron import parse_unix_cron, split_cron_timezone
 from .zones import validate_timezone
 
+DIALECTS = ("aws", "unix-cron", "adf-recurrence")
+Dialect = Literal["aws", "unix-cron", "adf-recurrence"]
 _EXPRESSION = re.compile(r"^(cron|rate|at)\((.*)\)$", re.DOTALL)
 _RATE_UNITS = {"minute": 60, "hour": 3600, "day": 86400}
-_AT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$")
+# ASCII digits only: AWS's patterns are ASCII, and str.isdigit()/\d accept other scripts' digits.
+_AT = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})$")
+_MAX_EXPRESSION = 256  # EventBridge Scheduler's ScheduleExpression limit (botocore model)
+_MAX_TEXT = 1000  # longer input is not a schedule in any dialect; keeps messages short
 
 
 @dataclass(frozen=True)
@@ -33,18 +40,27 @@ class AtSpec:
 
 @dataclass(frozen=True)
 class Schedule:
-    """A validated AWS schedule expression and the time zone it is evaluated in."""
+    """A validated schedule in one dialect and the (IANA) time zone it is evaluated in.
+
+    ``expression`` is the native form: AWS ``cron(...)``/``rate(...)``/``at(...)``, the unix-cron
+    string (with a Vertex AI ``TZ=`` prefix if it had one), or for ADF the canonical compact JSON
+    of the recurrence. ``kind``: ``cron``, ``rate``, ``at`` (AWS), ``cron`` (unix-cron) or
+    ``recurrence`` (ADF)."""
 
     expression: str
-    kind: Literal["cron", "rate", "at"]
-    timezone: str  # "UTC" if none was given
-    spec: CronSpec | RateSpec | AtSpec | None = field(default=None, compare=False, repr=False)
+    kind: Literal["cron", "rate", "at", "recurrence"]
+    timezone: str  # IANA; "UTC" if none was given
+    spec: CronSpec | RateSpec | AtSpec | AdfSpec | None = field(
+        default=None, compare=False, repr=False
+    )
+    dialect: Dialect = "aws"
 
     def __post_init__(self) -> None:
         # Built by hand (e.g. Schedule("rate(1 hour)", "rate", "UTC")): validate and parse here so
         # every Schedule carries its parsed form; parse_schedule passes it in.
         if self.spec is None:
-            parsed = parse_schedule(self.expression, self.timezone)
+            zone = None if self.dialect == "adf-recurrence" else self.timezone
+            parsed = parse_schedule(self.expression, zone, dialect=self.dialect)
             if parsed.kind != self.kind:
                 raise ScheduleError(
                     f"schedule kind '{self.kind}' does not match expression '{self.expression}' "
@@ -57,17 +73,21 @@ class Schedule:
     @property
     def pins_hours(self) -> bool:
         """True when the run times name wall-clock hours (a cron whose hours field is not every
-        hour, or an ``at()``): then the time zone decides the real instant, so a policy can
-        demand an explicit time zone."""
+        hour, an ``at()``, an ADF recurrence of a day or longer not at every hour): then the
+        time zone decides the real instant, so a policy can demand an explicit time zone."""
         if isinstance(self.spec, CronSpec):
             return len(self.spec.hours) < 24
+        if isinstance(self.spec, AdfSpec):
+            if self.spec.fixed_interval is not None:
+                return False
+            return len({t // 3600 for t in self.spec.times_of_day}) < 24
         return isinstance(self.spec, AtSpec)
 
     @property
     def requires_scheduler(self) -> bool:
         """True when only EventBridge Scheduler can run it: ``at()`` and non-UTC time zones are
-        not available on EventBridge rules, which always evaluate in UTC."""
-        return self.kind == "at" or self.timezone != "UTC"
+        not available on EventBridge rules, which always evaluate in UTC (AWS dialect only)."""
+        return self.dialect == "aws" and (self.kind == "at" or self.timezone != "UTC")
 
 
 def _parse_rate(body: str) -> RateSpec:
@@ -91,12 +111,19 @@ def _parse_rate(body: str) -> RateSpec:
             field="rate.unit",
             value=raw_unit,
         )
-    if not raw_value.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", raw_value):
+        shown = raw_value if len(raw_value) <= 12 else raw_value[:9] + "..."
+        if re.fullmatch(r"[0-9]+", raw_value):
+            raise ScheduleError(
+                f"rate value '{shown}' is too large; use a value up to 999999999 or a larger unit",
+                field="rate.value",
+                value=shown,
+            )
         raise ScheduleError(
-            f"rate value '{raw_value}' must be a whole number of at least 1, e.g. "
+            f"rate value '{shown}' must be a whole number of at least 1 in ASCII digits, e.g. "
             f"rate(5 {singular}s)",
             field="rate.value",
-            value=raw_value,
+            value=shown,
         )
     value = int(raw_value)
     if value < 1:
@@ -144,27 +171,84 @@ def _parse_at(body: str) -> AtSpec:
     return AtSpec(local=local)
 
 
-def parse_schedule(expression: str, timezone: str | None = None) -> Schedule:
-    """Validate an AWS schedule expression (and optional IANA time zone) into a Schedule.
+def parse_schedule(
+    expression: object, timezone: str | None = None, *, dialect: str = "aws"
+) -> Schedule:
+    """Validate a schedule (and optional IANA time zone) into a Schedule.
 
-    Raises :class:`ScheduleError` naming the field, quoting the bad value and saying what is
-    allowed. Accepts ``cron(...)`` (6-field AWS cron), ``rate(N unit)`` and ``at(...)``.
+    ``dialect``: ``"aws"`` (``cron(...)`` 6-field AWS cron, ``rate(N unit)``, ``at(...)``),
+    ``"unix-cron"`` (Google's 5-field cron, optionally with Vertex AI's ``TZ=``/``CRON_TZ=``
+    prefix) or ``"adf-recurrence"`` (the recurrence mapping with ADF's key names; ``timezone``
+    may then be omitted, a Windows ID or an IANA name). Raises :class:`ScheduleError` naming
+    the field, quoting the bad value and saying what is allowed; never another exception.
     """
+    if dialect not in DIALECTS:
+        raise ScheduleError(
+            f"dialect {str(dialect)[:40]!r} is not known; use one of {', '.join(DIALECTS)}",
+            field="dialect",
+            value=str(dialect)[:40],
+        )
+    if dialect == "adf-recurrence":
+        adf, zone = parse_recurrence(expression, timezone)
+        return Schedule(
+            expression=adf.canonical,
+            kind="recurrence",
+            timezone=zone,
+            spec=adf,
+            dialect="adf-recurrence",
+        )
     if not isinstance(expression, str):
         raise ScheduleError(
             f"schedule expression must be a string, got {type(expression).__name__}",
             field="expression",
-            value=repr(expression),
+            value=repr(expression)[:80],
+        )
+    if len(expression) > _MAX_TEXT:
+        raise ScheduleError(
+            f"schedule expression is {len(expression)} characters long; a schedule is at most "
+            f"{_MAX_EXPRESSION} (EventBridge Scheduler's limit)",
+            field="expression",
+            value=expression[:40] + "...",
+        )
+    if dialect == "unix-cron":
+        prefixed, cron = split_cron_timezone(expression)
+        if prefixed is not None:
+            prefixed = validate_timezone(prefixed)
+            if timezone is not None and validate_timezone(timezone) != prefixed:
+                raise ScheduleError(
+                    f"the cron's TZ= prefix says '{prefixed}' but the time zone is "
+                    f"'{timezone}'; set one of them",
+                    field="timezone",
+                    value=str(timezone),
+                )
+        zone = prefixed or ("UTC" if timezone is None else validate_timezone(timezone))
+        spec = parse_unix_cron(cron)
+        return Schedule(
+            expression=expression.strip(),
+            kind="cron",
+            timezone=zone,
+            spec=spec,
+            dialect="unix-cron",
         )
     text = expression.strip()
     match = _EXPRESSION.match(text)
     if not match:
+        hint = ""
+        if re.fullmatch(r"[0-9A-Za-z*/,?#-]+(\s+[0-9A-Za-z*/,?#-]+){4,5}", text):
+            hint = f"; did you mean cron({text})?"
         raise ScheduleError(
-            f"schedule expression '{expression}' is not valid; write cron(minutes hours "
+            f"schedule expression '{expression[:80]}' is not valid; write cron(minutes hours "
             "day-of-month month day-of-week year), rate(value unit) or at(yyyy-mm-ddThh:mm:ss), "
-            "e.g. cron(0 12 * * ? *)",
+            f"e.g. cron(0 12 * * ? *){hint}",
             field="expression",
-            value=expression,
+            value=expression[:80],
+        )
+    if len(text) > _MAX_EXPRESSION:
+        raise ScheduleError(
+            f"schedule expression is {len(text)} characters long; EventBridge Scheduler takes "
+            f"at most {_MAX_EXPRESSION}",
+            field="expression",
+            value=text[:40] + "...",
         )
     kind, body = match.group(1), match.group(2).strip()
     zone = "UTC" if timezone is None else validate_timezone(timezone)
