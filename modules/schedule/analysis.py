@@ -24,16 +24,17 @@ from __future__ import annotations
 
 import calendar
 import itertools
+import operator
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from .adf import AdfSpec
 from .cron import CronSpec
 from .describe import describe
 from .errors import ScheduleError
 from .expression import AtSpec, RateSpec, Schedule
-from .zones import ZoneTable, zone_table
+from .zones import ZoneTable, zone_info, zone_table
 
 DAY = 86400
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -50,6 +51,7 @@ _YEARS = {
     )
     for year in range(1970, 2201)
 }
+_YEAR_STARTS = [_YEARS[year][0] for year in range(1970, 2201)]
 _LAYOUTS: dict[tuple[str, int], tuple[int, int, int]] = {}
 _SHAPES: dict[tuple, int] = {}  # interned layout shapes: cheap to hash in the year loop
 
@@ -101,6 +103,17 @@ def _bits(mask: int):
 
 
 @dataclass(frozen=True)
+class ScheduleFigures:
+    """The frequency figures of a schedule under one reading of its provider's rules."""
+
+    next_runs: tuple[datetime, ...]  # tz-aware UTC, at most `count`
+    max_runs_per_day: int  # busiest local calendar day; 0 when it never fires
+    max_runs_per_24h: int  # most runs in any 24 real hours; 0 when it never fires
+    min_interval_minutes: float | None  # None when it fires fewer than twice
+    never_fires: bool
+
+
+@dataclass(frozen=True)
 class ScheduleAnalysis:
     """What a schedule does from ``reference`` on (within ``start``/``end``)."""
 
@@ -111,6 +124,22 @@ class ScheduleAnalysis:
     min_interval_minutes: float | None  # None when it fires fewer than twice
     never_fires: bool  # never fires at or after `reference` (within start/end)
     description: str  # one line of English
+    max_runs_per_24h: int = 0  # most runs in any 24 real hours (any window, exact)
+    warnings: tuple[str, ...] = ()  # what the provider leaves undefined that this schedule hits
+    # The same figures under the worst case where the provider leaves behaviour undefined
+    # (unix-cron and ADF wall times skipped or repeated by DST); None where it is documented.
+    worst: ScheduleFigures | None = None
+
+    @property
+    def judged(self) -> ScheduleFigures:
+        """The figures a policy should judge: the worst case when there is one."""
+        return self.worst or ScheduleFigures(
+            next_runs=self.next_runs,
+            max_runs_per_day=self.max_runs_per_day,
+            max_runs_per_24h=self.max_runs_per_24h,
+            min_interval_minutes=self.min_interval_minutes,
+            never_fires=self.never_fires,
+        )
 
 
 def _seconds(value: datetime, name: str) -> int:
@@ -132,13 +161,33 @@ def _aws_weekday(day_number: int) -> int:
     return (day_number + 4) % 7 + 1
 
 
+# Daylight-saving policies: what a wall time that occurs twice (fall back) or not at all (spring
+# forward) does. (occurrences, gap): "first" runs at the first instant only, "all" at both;
+# "skip" drops a wall time inside a gap, "shift" runs it once at the end of the gap.
+AWS_POLICY = ("first", "skip")  # EventBridge Scheduler (documented)
+DEBIAN_FIXED = ("first", "shift")  # Debian cron / cronsim, fixed-time jobs
+DEBIAN_WILDCARD = ("all", "skip")  # Debian cron / cronsim, '*' in minute or hour
+WORST = ("all", "shift")  # every reading of a wall time runs
+
+
 class _CronEngine:
     """Evaluates one cron spec in one zone; caches per month shape and per year shape."""
 
-    def __init__(self, spec: CronSpec, table: ZoneTable):
+    def __init__(
+        self,
+        spec: CronSpec,
+        table: ZoneTable,
+        policy: tuple[str, str] = AWS_POLICY,
+        times: tuple[int, ...] | None = None,
+    ):
         self.spec = spec
         self.table = table
-        self.times = times = tuple([60 * (h * 60 + m) for h in spec.hours for m in spec.minutes])
+        self.policy = policy
+        self._runs_cache: dict[tuple, list[int]] = {}
+        self._window_cache: dict[tuple, int] = {}
+        if times is None:
+            times = tuple([60 * (h * 60 + m) for h in spec.hours for m in spec.minutes])
+        self.times = times
         self.gaps = tuple([b - a for a, b in itertools.pairwise(times)])
         self.min_gap_in_day = min(self.gaps) if self.gaps else None
         self.span = self.times[-1] - self.times[0]
@@ -147,8 +196,11 @@ class _CronEngine:
         self._year_masks: dict[tuple[bool, int], int] = {}
         self._month_masks: dict[tuple[int, int], int] = {}
         dom, dow = spec.day_of_month, spec.day_of_week
-        self.weekday_free = dow.kind == "any" and dom.kind in ("set", "last")
+        self.weekday_free = (dow.kind == "any" and dom.kind in ("set", "last")) or (
+            spec.day_rule == "both" and len(dow.days) == 7
+        )
         self._years: dict[tuple, tuple | None] = {}
+        self._year_set: frozenset[int] | None = None
         self._days: dict[tuple, tuple[int, int, int, int | None]] = {}
 
     # -- calendar -----------------------------------------------------------------------------
@@ -164,7 +216,12 @@ class _CronEngine:
 
         dom, dow = self.spec.day_of_month, self.spec.day_of_week
         days: list[int] = []
-        if dom.kind == "set":
+        rule = self.spec.day_rule
+        if rule in ("both", "either"):  # unix-cron, Vixie/Debian rule
+            in_dom = {d for d in dom.days if d <= length}
+            in_dow = {d for d in range(1, length + 1) if weekday(d) in dow.days}
+            days = sorted(in_dom & in_dow if rule == "both" else in_dom | in_dow)
+        elif dom.kind == "set":
             days = [d for d in sorted(dom.days) if d <= length]
         elif dom.kind == "last":
             if length - dom.n >= 1:
@@ -250,9 +307,69 @@ class _CronEngine:
             self._days[key] = (result[0], result[1] - wall, result[2] - wall, result[3])
         return result
 
+    def day_runs(self, wall: int) -> list[int]:
+        """Every run (UTC, ascending) of the matching local day whose wall-clock midnight is
+        ``wall``, under this engine's daylight-saving policy. Cached by the day's shape."""
+        table = self.table
+        end = wall + DAY
+        i0 = bisect_left(table.wall_before, wall - DAY)
+        i1 = bisect_right(table.wall_before, end + DAY)
+        if i0 == i1:
+            shift = wall - (table.initial if i0 == 0 else table.after[i0 - 1])
+            return [t + shift for t in self.times]
+        key = (
+            table.after[i0 - 1] if i0 else table.initial,
+            tuple(
+                (table.wall_before[i] - wall, table.tau[i] - wall, table.after[i])
+                for i in range(i0, i1)
+            ),
+        )
+        hit = self._runs_cache.get(key)
+        if hit is None:
+            hit = self._runs_cache[key] = [u - wall for u in self._day_runs(wall, i0, i1)]
+        return [u + wall for u in hit]
+
+    def _day_runs(self, wall: int, i0: int, i1: int) -> list[int]:
+        table, times = self.table, self.times
+        every, shift = self.policy[0] == "all", self.policy[1] == "shift"
+        end = wall + DAY
+        points = {wall, end}
+        for i in range(i0, i1):
+            for point in (table.wall_before[i], table.tau[i] + table.after[i]):
+                if wall < point < end:
+                    points.add(point)
+        runs: list[int] = []
+        merge = False
+        for a, b in itertools.pairwise(sorted(points)):
+            i = bisect_left(times, a - wall)
+            j = bisect_left(times, b - wall)
+            if j <= i:
+                continue
+            instants = table.occurrences(a)
+            if not instants:
+                if shift:
+                    runs.append(table.gap_end(a))
+                    merge = True
+                continue
+            offsets = [a - u for u in instants]
+            if not every:
+                offsets = offsets[:1]
+            elif len(offsets) > 1:
+                merge = True
+            for offset in offsets:
+                base = wall - offset
+                runs.extend([t + base for t in times[i:j]])
+        return sorted(set(runs)) if merge else runs
+
     def _day(
         self, wall: int, lo: int, hi: int, i0: int, i1: int
     ) -> tuple[int, int, int, int | None]:
+        if self.policy != AWS_POLICY:
+            runs = [u for u in self.day_runs(wall) if lo <= u < hi]
+            if not runs:
+                return 0, 0, 0, None
+            best = min(map(operator.sub, runs[1:], runs)) if len(runs) > 1 else None
+            return len(runs), runs[0], runs[-1], best
         table, times, gaps = self.table, self.times, self.gaps
         end = wall + DAY
         points = [wall, end]
@@ -284,26 +401,29 @@ class _CronEngine:
         return count, first, last, best
 
     # -- one year -----------------------------------------------------------------------------
-    def year(self, year: int, lo: int, hi: int) -> tuple[int, int | None, int, int, int] | None:
-        """(busiest day, shortest gap, first run, last run, runs) of ``year`` within [lo, hi)."""
-        start, leap, weekday = _YEARS[year]
+    def year(
+        self, year: int, lo: int, hi: int
+    ) -> tuple[int, int | None, int, int, int, int, int] | None:
+        """(busiest day, shortest gap, first run, last run, runs, regular days, most runs in
+        24 h across an offset change) of ``year`` within [lo, hi)."""
+        start, leap, _ = _YEARS[year]
         y0 = start * DAY
         y1 = y0 + (366 if leap else 365) * DAY
         i0, i1, shape = _LAYOUTS.get((self.table.name, year)) or _layout(self.table, year)
         if not (lo <= y0 - 2 * DAY and hi >= y1 + 2 * DAY):  # clipped: never cached
             return self._year(year, y0, lo, hi, i0=i0, i1=i1, clipped=True)
-        key = (leap, 0 if self.weekday_free else weekday, shape)
+        key = (*self.calendar_key(year), shape, self.has_year(year - 1), self.has_year(year + 1))
         if key not in self._years:
             summary = self._year(year, y0, lo, hi, i0=i0, i1=i1, clipped=False)
             self._years[key] = (
                 None
                 if summary is None
-                else (summary[0], summary[1], summary[2] - y0, summary[3] - y0, summary[4])
+                else (summary[0], summary[1], summary[2] - y0, summary[3] - y0, *summary[4:])
             )
         hit = self._years[key]
         if hit is None:
             return None
-        return (hit[0], hit[1], hit[2] + y0, hit[3] + y0, hit[4])
+        return (hit[0], hit[1], hit[2] + y0, hit[3] + y0, *hit[4:])
 
     def _special(self, mask: int, y0: int, i0: int, i1: int, special: int) -> tuple[int, int]:
         """Days (bit masks) next to an offset transition, plus the given clipped ones; and those
@@ -333,22 +453,30 @@ class _CronEngine:
                 explicit |= 1 << after
         return special, explicit
 
+    @staticmethod
+    def _clip(mask: int, y0: int, lo: int, hi: int) -> tuple[int, int]:
+        """Keep days whose runs can fall in [lo, hi) (|offset| < 1 day); those within two days
+        of lo or hi are evaluated exactly (special), the others lie wholly inside the window."""
+        keep_from = max((lo - y0) // DAY - 1, 0)
+        keep_to = min(-((y0 - hi) // DAY), 400)
+        if keep_to < keep_from:
+            return 0, 0
+        mask &= (2 << keep_to) - (1 << keep_from)
+        head = min(max(-((y0 - lo - DAY) // DAY), 0), 400)
+        tail = min(max((hi - y0 - 2 * DAY) // DAY + 1, 0), 400)
+        return mask, (mask & ((1 << head) - 1)) | (mask >> tail << tail)
+
     def _year(
         self, year: int, y0: int, lo: int, hi: int, *, i0: int, i1: int, clipped: bool
-    ) -> tuple[int, int | None, int, int, int] | None:
-        mask = self.year_mask(year)
-        special = 0
-        if clipped:
-            # Keep days whose runs can fall in [lo, hi) (|offset| < 1 day); those within two days
-            # of lo or hi are evaluated exactly, the others lie wholly inside the window.
-            keep_from = max((lo - y0) // DAY - 1, 0)
-            keep_to = min(-((y0 - hi) // DAY), 400)
-            if keep_to < keep_from:
-                return None
-            mask &= (2 << keep_to) - (1 << keep_from)
-            head = min(max(-((y0 - lo - DAY) // DAY), 0), 400)
-            tail = min(max((hi - y0 - 2 * DAY) // DAY + 1, 0), 400)
-            special = (mask & ((1 << head) - 1)) | (mask >> tail << tail)
+    ) -> tuple[int, int | None, int, int, int, int, int] | None:
+        mask, special = (
+            self._clip(self.year_mask(year), y0, lo, hi)
+            if clipped
+            else (
+                self.year_mask(year),
+                0,
+            )
+        )
         if not mask:
             return None
         special, explicit = self._special(mask, y0, i0, i1, special)
@@ -396,7 +524,99 @@ class _CronEngine:
             last = day_last
         if first is None or last is None:
             return None
-        return (max_per_day, best, first, last, runs)
+        # Most runs in 24 real hours: a window without an offset change holds at most one day's
+        # times (n); only windows that contain a change can hold more, computed exactly here.
+        y1 = y0 + (366 if _YEARS[year][1] else 365) * DAY
+        return (max_per_day, best, first, last, runs, clean, self._inner(i0, i1, y0, y1, lo, hi))
+
+    def _inner(self, i0: int, i1: int, *bounds: int) -> int:
+        """Best unclipped 24-hour window across the offset changes of one year; ``bounds``:
+        the year's first and end instant, then the analysis window."""
+        y0, y1, lo, hi = bounds
+        most = 0
+        for i in range(i0, i1):
+            tau = self.table.tau[i]
+            if y0 <= tau < y1 and lo <= tau - 2 * DAY and tau + 3 * DAY <= hi:
+                most = max(most, self.transition_window(i))
+        return most
+
+    # -- most runs in any 24 real hours ---------------------------------------------------------
+    def has_year(self, year: int) -> bool:
+        if self._year_set is None:
+            self._year_set = frozenset(self.spec.years)
+        return year in self._year_set
+
+    def matches(self, day: int) -> bool:
+        """Is the local day ``day`` (days since 1970-01-01) a matching day?"""
+        index = bisect_right(_YEAR_STARTS, day) - 1
+        if index < 0 or index >= len(_YEAR_STARTS) - 1:
+            return False
+        year = 1970 + index
+        return self.has_year(year) and bool(self.year_mask(year) >> (day - _YEAR_STARTS[index]) & 1)
+
+    def runs_between(self, a: int, b: int) -> list[int]:
+        """Every run in [a, b) (UTC, ascending), day by day."""
+        runs: list[int] = []
+        for day in range((a - 2 * DAY) // DAY, (b + 2 * DAY) // DAY + 1):
+            if self.matches(day):
+                runs.extend(u for u in self.day_runs(day * DAY) if a <= u < b)
+        return sorted(set(runs))
+
+    def window_max(self, a: int, b: int, lo: int, hi: int) -> int:
+        """Most runs in [r, r + 24 h) over runs r in [a, b), counting runs in [lo, hi)."""
+        runs = self.runs_between(max(a, lo), min(b + DAY, hi))
+        starts = bisect_left(runs, b)
+        if not starts:
+            return 0
+        ends = list(
+            map(bisect_left, itertools.repeat(runs, starts), [r + DAY for r in runs[:starts]])
+        )
+        return max(map(operator.sub, ends, range(starts)))
+
+    def transition_window(self, i: int) -> int:
+        """Most runs in 24 real hours among windows that contain offset change ``i``, unclipped;
+        cached by what decides it (the changes and matching days around it)."""
+        table = self.table
+        tau = table.tau[i]
+        day = (tau + table.before[i]) // DAY
+        base = day * DAY
+        j0 = bisect_left(table.tau, tau - 4 * DAY)
+        j1 = bisect_right(table.tau, tau + 4 * DAY)
+        key = (
+            table.before[j0] if j0 < len(table.before) else table.initial,
+            tuple((table.tau[j] - base, table.after[j]) for j in range(j0, j1)),
+            tuple(self.matches(d) for d in range(day - 3, day + 4)),
+        )
+        hit = self._window_cache.get(key)
+        if hit is None:
+            hit = self._window_cache[key] = self.window_max(tau - DAY + 1, tau + 1, 0, _HORIZON * 2)
+        return hit
+
+    def max_runs_24h(self, lo: int, hi: int, clean: int, inner: int) -> int:
+        """Exact most runs in any 24 real hours within [lo, hi). ``clean``: regular days found
+        by ``summary`` (each gives a window of n runs); ``inner``: best unclipped window across
+        an offset change."""
+        if hi - lo <= 6 * DAY:
+            return self.window_max(lo, hi, lo, hi)
+        table = self.table
+        best = max(inner, len(self.times) if clean else 0)
+        if not clean:
+            # Every matching day is next to a change or an edge: sparse; look at all of them.
+            for i in range(bisect_left(table.tau, lo), bisect_left(table.tau, hi)):
+                tau = table.tau[i]
+                best = max(best, self.window_max(tau - 2 * DAY, tau + 2 * DAY, lo, hi))
+            return max(
+                best,
+                self.window_max(lo, lo + 3 * DAY, lo, hi),
+                self.window_max(hi - 4 * DAY, hi, lo, hi),
+            )
+        near_lo = bisect_left(table.tau, lo - DAY) < bisect_right(table.tau, lo + 4 * DAY)
+        near_hi = bisect_left(table.tau, hi - 4 * DAY) < bisect_right(table.tau, hi + DAY)
+        if near_lo:
+            best = max(best, self.window_max(lo, lo + 3 * DAY, lo, hi))
+        if near_hi:
+            best = max(best, self.window_max(hi - 4 * DAY, hi, lo, hi))
+        return best
 
     # -- whole horizon ------------------------------------------------------------------------
     def _years_in(self, lo: int, hi: int) -> list[int]:
@@ -404,13 +624,17 @@ class _CronEngine:
         high = _to_datetime(min(hi + DAY, _HORIZON)).year
         return [y for y in self.spec.years if low <= y <= high]
 
-    def summary(self, lo: int, hi: int) -> tuple[int, int | None, int]:
+    def summary(self, lo: int, hi: int) -> tuple[int, int | None, int, int]:
+        """(busiest day, shortest gap, runs, most runs in 24 real hours) within [lo, hi)."""
         max_per_day, best, runs, previous_last = 0, None, 0, None
+        clean = inner = 0
         for year in self._years_in(lo, hi):
             summary = self.year(year, lo, hi)
             if summary is None:
                 continue
-            busiest, gap, first, last, count = summary
+            busiest, gap, first, last, count, regular, most = summary
+            clean += regular
+            inner = max(inner, most)
             max_per_day = max(max_per_day, busiest)
             runs += count
             if gap is not None:
@@ -418,7 +642,8 @@ class _CronEngine:
             if previous_last is not None:
                 best = first - previous_last if best is None else min(best, first - previous_last)
             previous_last = last
-        return max_per_day, best, runs
+        most = self.max_runs_24h(lo, hi, clean, inner) if runs else 0
+        return max_per_day, best, runs, most
 
     def next_runs(self, lo: int, hi: int, count: int) -> list[int]:
         found: list[int] = []
@@ -436,6 +661,16 @@ class _CronEngine:
                 wall = y0 + d * DAY
                 if wall - DAY >= hi:
                     return found
+                if self.policy != AWS_POLICY:
+                    for utc in self.day_runs(wall):
+                        if utc < lo or (found and utc <= found[-1]):
+                            continue
+                        if utc >= hi:
+                            return found
+                        found.append(utc)
+                        if len(found) == count:
+                            return found
+                    continue
                 for t in times[bisect_left(times, lo + low_offset - wall) :]:
                     utc = table.to_utc(wall + t)
                     if utc is None or utc < lo:
@@ -575,6 +810,90 @@ def _rate_max_per_day(table: ZoneTable, first: int, last: int, step: int) -> int
     return best
 
 
+def _check_count(count: object) -> int:
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10_000:
+        raise ScheduleError(
+            f"count must be a whole number 0..10000, got {str(count)[:40]}",
+            field="count",
+            value=str(count)[:40],
+        )
+    return count
+
+
+def _figures(runs: list[int], per_day: int, per_24h: int, gap: int | None, total: int):
+    return ScheduleFigures(
+        next_runs=tuple(_to_datetime(u) for u in runs),
+        max_runs_per_day=per_day if total else 0,
+        max_runs_per_24h=per_24h if total else 0,
+        min_interval_minutes=(gap / 60) if gap is not None and total >= 2 else None,
+        never_fires=total == 0,
+    )
+
+
+def _cron_figures(engine: _CronEngine, lo: int, hi: int, count: int) -> ScheduleFigures:
+    if lo >= hi:
+        return _figures([], 0, 0, None, 0)
+    runs = engine.next_runs(lo, hi, count)
+    per_day, gap, total, per_24h = engine.summary(lo, hi)
+    return _figures(runs, per_day, per_24h, gap, total)
+
+
+def _rate_figures(anchor: int, step: int, lo: int, hi: int, *, count: int, table: ZoneTable):
+    k0 = max(0, -((anchor - lo) // step))
+    first = anchor + k0 * step
+    total = max(0, (hi - 1 - first) // step + 1) if first < hi else 0
+    runs = [first + i * step for i in range(min(count, total))]
+    gap = step if total >= 2 else None
+    per_day = _rate_max_per_day(table, first, first + (total - 1) * step, step) if total else 0
+    # Runs r, r+step, ... < r + 24 h: as many as fit, unless there are fewer runs in all.
+    per_24h = min(total, (DAY - 1) // step + 1)
+    return _figures(runs, per_day, per_24h, gap, total)
+
+
+def _affected_by_dst(engine: _CronEngine, lo: int, hi: int) -> bool:
+    """Does a matching day in [lo, hi) have a time inside a DST gap or a repeated hour?"""
+    table, times = engine.table, engine.times
+    seen: set[tuple[int, int, int]] = set()
+    for i in range(bisect_left(table.tau, lo - DAY), bisect_left(table.tau, hi + DAY)):
+        a, b = sorted((table.wall_before[i], table.tau[i] + table.after[i]))
+        day = a // DAY
+        for d in {day, (b - 1) // DAY}:
+            x, y = max(a, d * DAY) - d * DAY, min(b, (d + 1) * DAY) - d * DAY
+            if (d, x, y) in seen:
+                continue
+            seen.add((d, x, y))
+            if bisect_left(times, x) < bisect_left(times, y) and engine.matches(d):
+                u = table.tau[i]
+                if lo - DAY <= u < hi + DAY:
+                    return True
+    return False
+
+
+def _unix_analysis(schedule: Schedule, table: ZoneTable, lo: int, hi: int, count: int):
+    spec = schedule.spec
+    assert isinstance(spec, CronSpec)
+    policy = DEBIAN_FIXED if spec.fixed_time else DEBIAN_WILDCARD
+    engine = _CronEngine(spec, table, policy)
+    nominal = _cron_figures(engine, lo, hi, count)
+    warnings = []
+    if spec.day_rule == "either":
+        warnings.append(
+            f"day-of-month '{spec.fields[2]}' and day-of-week '{spec.fields[4]}' are both "
+            "restricted: Google does not document how they combine; analysed with the "
+            "Vixie/Debian cron rule (a day runs when either matches)"
+        )
+    worst = None
+    if lo < hi and _affected_by_dst(engine, lo, hi):
+        warnings.append(
+            f"in {schedule.timezone} some run times fall in an hour that daylight saving skips "
+            'or repeats; Google does not document what Cloud Scheduler does then ("might '
+            'observe execution anomalies"): figures follow Debian cron, the worst case runs '
+            "a repeated time twice and a skipped time at the transition"
+        )
+        worst = _cron_figures(_CronEngine(spec, table, WORST), lo, hi, count)
+    return nominal, tuple(warnings), worst
+
+
 def analyze(
     schedule: Schedule,
     *,
@@ -586,8 +905,15 @@ def analyze(
     """Analyse ``schedule`` from ``reference`` on, within ``[start, end)`` when given.
 
     ``reference`` is always passed in: the engine never reads the wall clock. Raises
-    :class:`ScheduleError` for naive datetimes or ``end <= start``.
+    :class:`ScheduleError` for naive datetimes, ``end <= start`` or a bad ``count``.
     """
+    if not isinstance(schedule, Schedule):
+        raise ScheduleError(
+            f"schedule must be a Schedule from parse_schedule, got {type(schedule).__name__}",
+            field="schedule",
+            value=repr(schedule)[:80],
+        )
+    count = _check_count(count)
     ref = _seconds(reference, "reference")
     start_s = _seconds(start, "start") if start is not None else None
     end_s = _seconds(end, "end") if end is not None else None
@@ -601,27 +927,19 @@ def analyze(
     hi = min(end_s, _HORIZON) if end_s is not None else _HORIZON
     table = zone_table(schedule.timezone)
     spec = schedule.spec
-    runs: list[int]
-    max_per_day: int
-    gap: int | None
-    if isinstance(spec, CronSpec):
-        engine = _CronEngine(spec, table)
-        runs = engine.next_runs(lo, hi, count) if lo < hi else []
-        if lo < hi:
-            max_per_day, gap, total = engine.summary(lo, hi)
-        else:
-            max_per_day, gap, total = 0, None, 0
+    warnings: tuple[str, ...] = ()
+    worst: ScheduleFigures | None = None
+    if schedule.dialect == "unix-cron":
+        figures, warnings, worst = _unix_analysis(schedule, table, lo, hi, count)
+    elif isinstance(spec, AdfSpec):
+        from .adf_engine import adf_analysis
+
+        figures, warnings, worst = adf_analysis(spec, table, lo, hi, count)
+    elif isinstance(spec, CronSpec):
+        figures = _cron_figures(_CronEngine(spec, table), lo, hi, count)
     elif isinstance(spec, RateSpec):
-        step = spec.seconds
         anchor = start_s if start_s is not None else ref
-        k0 = max(0, -((anchor - lo) // step))
-        first = anchor + k0 * step
-        total = max(0, (hi - 1 - first) // step + 1) if first < hi else 0
-        runs = [first + i * step for i in range(min(count, total))]
-        gap = step if total >= 2 else None
-        max_per_day = (
-            _rate_max_per_day(table, first, first + (total - 1) * step, step) if total else 0
-        )
+        figures = _rate_figures(anchor, spec.seconds, lo, hi, count=count, table=table)
     else:
         assert isinstance(spec, AtSpec)
         wall = (spec.local.toordinal() - _EPOCH_ORDINAL) * DAY + (
@@ -629,17 +947,17 @@ def analyze(
         )
         utc = table.to_utc(wall)
         runs = [utc] if utc is not None and lo <= utc < hi else []
-        total = len(runs)
-        runs = runs[: max(count, 0)]
-        max_per_day, gap = (1, None) if total else (0, None)
-    zone = ZoneInfo(schedule.timezone)
-    utc_runs = tuple(_to_datetime(u) for u in runs)
+        figures = _figures(runs[:count], 1, 1, None, len(runs))
+    zone = zone_info(schedule.timezone)
     return ScheduleAnalysis(
         schedule=schedule,
-        next_runs=utc_runs,
-        next_runs_local=tuple(r.astimezone(zone) for r in utc_runs),
-        max_runs_per_day=max_per_day if total else 0,
-        min_interval_minutes=(gap / 60) if gap is not None and total >= 2 else None,
-        never_fires=total == 0,
+        next_runs=figures.next_runs,
+        next_runs_local=tuple(r.astimezone(zone) for r in figures.next_runs),
+        max_runs_per_day=figures.max_runs_per_day,
+        min_interval_minutes=figures.min_interval_minutes,
+        never_fires=figures.never_fires,
         description=describe(schedule),
+        max_runs_per_24h=figures.max_runs_per_24h,
+        warnings=warnings,
+        worst=worst,
     )

@@ -92,7 +92,24 @@ def _times(spec: CronSpec, zone: str) -> tuple[str, bool]:
     return f"{every}, during hours {_join([f'{h:02d}' for h in hours])} {zone}", True
 
 
+def _unix_days(spec: CronSpec) -> str:
+    dom, dow = sorted(spec.day_of_month.days), tuple(sorted(spec.day_of_week.days))
+    month_part = f"on day{'s' if len(dom) > 1 else ''} {_join([str(d) for d in dom])} of the month"
+    week_part = _names(dow, _DAYS, 1)
+    if spec.day_rule == "either":
+        return f"{month_part} and every {week_part}"
+    if len(dom) == 31 and len(dow) == 7:
+        return "every day"
+    if len(dom) == 31:
+        return week_part
+    if len(dow) == 7:
+        return month_part
+    return f"{month_part} when it is a {week_part}"
+
+
 def _days(spec: CronSpec) -> str:
+    if spec.day_rule != "aws":
+        return _unix_days(spec)
     dom, dow = spec.day_of_month, spec.day_of_week
     if dom.kind == "set":
         if len(dom.days) == 31:
@@ -128,6 +145,8 @@ def describe(schedule: Schedule) -> str:
     if schedule.kind == "at":
         local = spec.local  # type: ignore[union-attr]
         return f"Once, at {local:%Y-%m-%d %H:%M:%S} {zone}"
+    if schedule.dialect == "adf-recurrence":
+        return _describe_adf(spec, zone)  # type: ignore[arg-type]
     assert isinstance(spec, CronSpec)
     times, zone_named = _times(spec, zone)
     parts = [times, _days(spec)]
@@ -138,6 +157,46 @@ def describe(schedule: Schedule) -> str:
         text = _join([str(a) if a == b else f"{a}-{b}" for a, b in runs])
         parts.append(f"in {text}")
     return ", ".join(parts) + ("" if zone_named else f" ({zone})")
+
+
+def _describe_adf(spec, zone: str) -> str:
+    """E.g. "At 06:00 W. Europe Standard Time (Europe/Berlin), every Monday"."""
+    label = spec.windows_zone if spec.windows_zone == zone else f"{spec.windows_zone} ({zone})"
+    every = "" if spec.interval == 1 else f"{spec.interval} "
+    unit = spec.frequency.lower() + ("s" if spec.interval > 1 else "")
+    if spec.fixed_interval is not None:
+        return f"Every {every}{unit} from {spec.start:%Y-%m-%d %H:%M:%S} {label}"
+    times = spec.times_of_day
+    if len(times) <= 4:
+        clock = _join([f"{t // 3600:02d}:{t // 60 % 60:02d}" for t in times])
+        head = f"At {clock} {label}"
+    else:
+        head = f"{len(times)} times a day {label}"
+    if spec.frequency == "Day":
+        days = "every day" if spec.interval == 1 else f"every {spec.interval} days"
+    elif spec.frequency == "Week":
+        names = spec.week_days or ((spec.start.isoweekday() % 7) + 1,)
+        days = "every " + _names(tuple(names), _DAYS, 1)
+        if spec.interval > 1:
+            days += f", every {spec.interval} weeks"
+    else:
+        parts = []
+        for n in spec.month_days:
+            parts.append("the last day" if n == -1 else f"day {n}")
+        for weekday, occurrence in spec.occurrences:
+            if occurrence == 0:
+                parts.append(f"every {_DAYS[weekday - 1]}")
+            elif occurrence > 0:
+                parts.append(f"the {_ORDINALS[occurrence - 1]} {_DAYS[weekday - 1]}")
+            else:
+                which = "last" if occurrence == -1 else f"{_ORDINALS[-occurrence - 1]} from last"
+                parts.append(f"the {which} {_DAYS[weekday - 1]}")
+        if not parts:
+            parts.append(f"day {spec.start.day}")
+        days = f"on {_join(parts)} of " + (
+            "every month" if spec.interval == 1 else f"every {spec.interval} months"
+        )
+    return f"{head}, {days}"
 
 
 __all__ = ["DAY_NAMES", "describe"]
