@@ -811,9 +811,9 @@ def _rate_max_per_day(table: ZoneTable, first: int, last: int, step: int) -> int
 
 
 def _check_count(count: object) -> int:
-    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10_000:
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 1_000_000:
         raise ScheduleError(
-            f"count must be a whole number 0..10000, got {str(count)[:40]}",
+            f"count must be a whole number 0..1000000, got {str(count)[:40]}",
             field="count",
             value=str(count)[:40],
         )
