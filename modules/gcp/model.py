@@ -1,15 +1,18 @@
 """Validated shapes of a `cloud: gcp` pipeline entry, shared by the validator and the components.
 
 Pure Python: no Pulumi SDK, no cloud calls. `modules.gcp.config` builds these from raw stack
-config; the components read them.
+config (the `cloud: gcp` half of the config contract); the components read them.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+from modules.config import PipelineBase
+from modules.schedule.unixcron import split_cron_timezone
 
 GcpTrigger = Literal["vertex-schedule", "data-pipelines", "cloud-scheduler"]
 TRIGGERS: tuple[GcpTrigger, ...] = ("vertex-schedule", "data-pipelines", "cloud-scheduler")
@@ -79,24 +82,17 @@ class RetryPolicy:
     """How long one attempt may take (HTTP targets: 15 s to 30 min)."""
 
 
-@dataclass(frozen=True)
-class GcpPipelineConfig:
-    name: str
-    """Pipeline name: Pulumi logical name prefix, display name, label value."""
+@dataclass(frozen=True, kw_only=True)
+class GcpPipelineConfig(PipelineBase):
+    """One `cloud: gcp` entry: the shared fields (PipelineBase; `schedule` is unix-cron, its
+    time zone IANA, `tags` become labels on the runs) and the Google Cloud ones."""
+
     project: str
     """Project ID that holds every resource of the pipeline."""
     region: str
     """Region of the schedule, the runs and (Data Pipelines) the hidden Cloud Scheduler job."""
-    schedule: str
-    """unix-cron expression (5 fields), without any `TZ=` prefix."""
-    timezone: str = "Etc/UTC"
-    """IANA time zone the schedule is read in."""
     trigger: GcpTrigger = "vertex-schedule"
     """Which Google service fires the schedule."""
-    enabled: bool = True
-    """False creates the schedule paused (Vertex ACTIVE/PAUSED, Cloud Scheduler paused)."""
-    parameters: tuple[tuple[str, str], ...] = ()
-    """Pipeline parameter values passed on every run; none uses the template's defaults."""
     vertex: VertexTemplate | None = None
     """The Vertex AI pipeline template (vertex-schedule, cloud-scheduler)."""
     flex: FlexTemplate | None = None
@@ -111,21 +107,24 @@ class GcpPipelineConfig:
     """Vertex schedules: no runs after this instant; None means no end."""
     max_run_count: int | None = None
     """Vertex schedules: complete after this many runs; None means unlimited."""
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     """cloud-scheduler: retries of a failed attempt to create the run."""
     alert: bool = True
-    """Cloud Monitoring alert policy on failed runs / failed scheduler attempts."""
+    """Cloud Monitoring alert policies on failed runs / failed scheduler attempts."""
     alert_channels: tuple[str, ...] = ()
-    """Notification channel resource names the alert notifies; none only records incidents."""
+    """Notification channel resource names the alerts notify; none only opens incidents."""
     schedule_creator: str | None = None
     """vertex-schedule: IAM member that creates the schedule (the deploy account); granted
     roles/iam.serviceAccountUser on the run account only. None grants nothing."""
-    description: str | None = None
-    """Description on the schedule/job and service accounts; None writes one."""
-    labels: tuple[tuple[str, str], ...] = ()
-    """Labels on the runs (PipelineJob / Dataflow job); `mlsched-pipeline` is always added."""
-    protect: bool = False
-    """Pulumi protect on the schedule, job or pipeline."""
+
+    @property
+    def cron(self) -> str:
+        """The five cron fields without any `TZ=` prefix (the components add what they need)."""
+        return split_cron_timezone(self.schedule.expression)[1]
+
+    @property
+    def timezone(self) -> str:
+        return self.schedule.timezone or "UTC"
 
 
 # Service account IDs: 6-30 characters, a lowercase letter first, no trailing hyphen

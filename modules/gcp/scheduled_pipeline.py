@@ -38,7 +38,7 @@ class ScheduledGcpPipeline(pulumi.ComponentResource):
     ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         config = args.config
-        labels = tuple(sorted({**dict(config.labels), PIPELINE_LABEL: config.name}.items()))
+        labels = tuple(sorted({**dict(config.tags), PIPELINE_LABEL: config.name}.items()))
         self.trigger = config.trigger
         self.pipeline_name = config.name
 
@@ -79,7 +79,7 @@ class ScheduledGcpPipeline(pulumi.ComponentResource):
                 DataflowDataPipelineArgs(
                     project=config.project,
                     region=config.region,
-                    cron=config.schedule,
+                    cron=config.cron,
                     template=config.flex,
                     worker_service_account=identities.run_email,
                     scheduler_service_account=identities.scheduler_email.apply(str),
@@ -100,7 +100,7 @@ class ScheduledGcpPipeline(pulumi.ComponentResource):
                 SchedulerPipelineJobArgs(
                     project=config.project,
                     region=config.region,
-                    cron=config.schedule,
+                    cron=config.cron,
                     template=config.vertex,
                     run_service_account=identities.run_email,
                     caller_service_account=identities.scheduler_email.apply(str),
@@ -128,7 +128,7 @@ class ScheduledGcpPipeline(pulumi.ComponentResource):
                 VertexPipelineScheduleArgs(
                     project=config.project,
                     region=config.region,
-                    cron=config.schedule,
+                    cron=config.cron,
                     template=config.vertex,
                     service_account=identities.run_email,
                     time_zone=config.timezone,

@@ -15,6 +15,7 @@ import pulumi
 from pulumi_gcp import colab
 
 from modules.gcp.model import VertexTemplate
+from modules.schedule.unixcron import compose_cron_timezone
 
 TYPE_TOKEN = "mlsched:gcp:VertexPipelineSchedule"
 
@@ -54,7 +55,7 @@ class VertexPipelineScheduleArgs:
 def vertex_cron(cron: str, time_zone: str) -> str:
     """The `cron` field as Vertex AI reads it: the zone travels inside the expression
     (https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.schedules)."""
-    return f"TZ={time_zone} {cron}"
+    return compose_cron_timezone(cron, time_zone)
 
 
 def rfc3339(moment: datetime | None) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from modules.gcp.model import BucketGrant, FlexTemplate, GcpPipelineConfig, VertexTemplate
+from modules.schedule import parse_schedule
 from tools.mockrun import StackRun, run_program
 
 PROJECT = "ml-platform-dev"
@@ -39,10 +40,10 @@ FLEX = FlexTemplate(
 def gcp_config(**overrides: Any) -> GcpPipelineConfig:
     base = GcpPipelineConfig(
         name="churn-training",
+        cloud="gcp",
         project=PROJECT,
         region=REGION,
-        schedule="0 6 * * 1",
-        timezone="Europe/Berlin",
+        schedule=parse_schedule("0 6 * * 1", "Europe/Berlin", dialect="unix-cron"),
         vertex=VERTEX,
         buckets=(BucketGrant("ml-dev-artifacts", "write"), BucketGrant("ml-dev-data", "read")),
         parameters=(("epochs", "3"), ("input_table", "bq://ml.churn")),

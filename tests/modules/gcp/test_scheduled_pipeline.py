@@ -90,7 +90,7 @@ def test_protect_from_config_reaches_the_schedule(run, gcp) -> None:
 
 
 def test_runs_carry_the_pipeline_label(run, gcp) -> None:
-    schedule = run(build(gcp.config(labels=(("team", "ml"),)))).named(
+    schedule = run(build(gcp.config(tags=(("team", "ml"),)))).named(
         "churn-training-vertex-schedule"
     )
     labels = schedule.inputs["createPipelineJobRequest"]["pipelineJob"]["labels"]
