@@ -51,6 +51,7 @@ ALL_POLICIES = {
     "gcp-iam-no-service-account-keys",
     "gcp-workload-not-default-service-account",
     "gcp-scheduler-http-target-token",
+    "gcp-schedule-dst-undefined",
 }
 
 
