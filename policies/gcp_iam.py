@@ -157,9 +157,10 @@ def grants(resource_type: str, props: Mapping[str, Any]) -> Iterator[Grant]:
         unknown("policyData")
     try:
         policy = json.loads(data) if isinstance(data, str) else data
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:  # also 5,000-digit numbers, absurd nesting
+        reason = getattr(error, "msg", None) or str(error)[:100]
         raise GrantShapeError(
-            f"policyData is not JSON ({error.msg}); pass the policyData of "
+            f"policyData is not JSON ({reason}); pass the policyData of "
             "gcp.organizations.get_iam_policy(bindings=[...])"
         ) from None
     bindings = policy.get("bindings") if isinstance(policy, Mapping) else None
