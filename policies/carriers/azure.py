@@ -10,8 +10,10 @@ block names (`daysOfWeeks`, `monthlies[].weekday`); the readers rebuild ADF's ow
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from modules.schedule import ScheduleError
 from policies.schedule_registry import Carrier, Target, register
 from policies.values import UNKNOWN, as_list, dig, is_unknown
 
@@ -58,10 +60,33 @@ def adf_recurrence(recurrence: Any) -> Any:
     return out
 
 
+def _local(value: Any, zone: Any) -> Any:
+    """pulumi-azure's start/end are RFC 3339 instants (sent to ADF in UTC); ADF's own format, what
+    the engine reads, is wall time without offset in a non-UTC trigger zone. Anything that does
+    not convert passes through for the engine to report."""
+    if not isinstance(value, str) or not isinstance(zone, str) or zone == "UTC":
+        return value
+    try:
+        from zoneinfo import ZoneInfo
+
+        from modules.schedule.zones import windows_to_iana
+
+        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if instant.tzinfo is None:
+            return value
+        local = instant.astimezone(ZoneInfo(windows_to_iana(zone)))
+    except (ValueError, KeyError, ScheduleError):
+        return value
+    return local.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def _classic_recurrence(props: Mapping[str, Any]) -> Any:
     if props.get("frequency") is None:
         return None
     recurrence = _present({k: _numbers(props.get(k)) for k in RECURRENCE_KEYS})
+    for key in ("startTime", "endTime"):
+        if key in recurrence:
+            recurrence[key] = _local(recurrence[key], props.get("timeZone"))
     block = props.get("schedule")
     if is_unknown(block):
         recurrence["schedule"] = UNKNOWN
@@ -107,8 +132,6 @@ register(
         reader=_classic_recurrence,
         timezone="timeZone",
         default_timezone="UTC",
-        start="startTime",
-        end="endTime",
         enabled=_activated,
         targets=_classic_targets,
     )

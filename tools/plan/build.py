@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from modules.schedule import ScheduleError, analyze, parse_schedule
+from policies import schedule_registry
 from tools.plan.model import ResourceEntry, ScheduleEntry, StackPlan, Verdict
 
 # Resource types that carry a time-based trigger, and whether their expression may have a time
@@ -17,7 +19,9 @@ SCHEDULE_TYPES = {
     "aws:cloudwatch/eventRule:EventRule": "rule",
     "aws-native:events:Rule": "rule",
 }
-PIPELINE_COMPONENT = "mlsched:ml:ScheduledPipeline"
+# The component standing for one scheduled pipeline: `mlsched:ml:ScheduledPipeline` (AWS) and
+# every other cloud's `mlsched:<cloud>:ScheduledPipeline`.
+PIPELINE_COMPONENT_SUFFIX = ":ScheduledPipeline"
 NEXT_RUNS = 5
 
 
@@ -78,7 +82,7 @@ def _pipeline_name(resource: Captured, by_urn: Mapping[str, Captured]) -> str:
     while parent and parent in by_urn and parent not in seen:
         seen.add(parent)
         node = by_urn[parent]
-        if node.type == PIPELINE_COMPONENT:
+        if node.type.startswith("mlsched:") and node.type.endswith(PIPELINE_COMPONENT_SUFFIX):
             return node.name
         parent = node.parent
     return resource.name
@@ -92,8 +96,13 @@ def schedule_entries(
     entries = []
     for c in captured:
         trigger = SCHEDULE_TYPES.get(c.type)
+        if trigger is None:
+            entry = _carrier_entry(c, by_urn, reference)
+            if entry is not None:
+                entries.append(entry)
+            continue
         expression = (c.inputs or {}).get("scheduleExpression")
-        if trigger is None or not isinstance(expression, str):
+        if not isinstance(expression, str):
             continue  # an event-pattern rule, or an expression unknown until deployment
         inputs = c.inputs
         timezone = inputs.get("scheduleExpressionTimezone") if trigger == "scheduler" else None
@@ -141,6 +150,61 @@ def schedule_entries(
             )
         )
     return tuple(entries)
+
+
+def _carrier_entry(
+    c: Captured, by_urn: Mapping[str, Captured], reference: datetime
+) -> ScheduleEntry | None:
+    """A schedule of another cloud, read through the policy pack's carrier registry (the one
+    place that knows where each resource type keeps its schedule)."""
+    spec = schedule_registry.read(c.type, c.inputs or {})
+    if spec is None or isinstance(spec.expression, type(None)):
+        return None
+    carrier = spec.carrier
+    timezone = spec.timezone if isinstance(spec.timezone, str) else carrier.default_timezone
+    expression = spec.expression
+    shown = (
+        json.dumps(expression, sort_keys=True, separators=(",", ":"))
+        if isinstance(expression, Mapping)
+        else str(expression)
+    )
+    common = {
+        "pipeline": _pipeline_name(c, by_urn),
+        "urn": c.urn,
+        "resource_type": c.type,
+        "trigger": carrier.label,
+        "expression": shown,
+        "enabled": spec.enabled is True,
+        "start": None,
+        "end": None,
+        "cloud": carrier.cloud,
+        "dialect": carrier.dialect,
+    }
+    try:
+        schedule = parse_schedule(expression, timezone, dialect=carrier.dialect)  # type: ignore[call-arg]
+        analysis = analyze(schedule, reference=reference, count=NEXT_RUNS)
+    except ScheduleError as error:
+        return ScheduleEntry(
+            **common,
+            timezone=timezone or "UTC",
+            description=f"invalid schedule: {error}",
+            next_runs=(),
+            next_runs_local=(),
+            max_runs_per_day=0,
+            min_interval_minutes=None,
+            never_fires=False,
+        )
+    canonical = getattr(schedule.spec, "canonical", None)
+    return ScheduleEntry(
+        **{**common, "expression": canonical if isinstance(canonical, str) else shown},
+        timezone=schedule.timezone,
+        description=analysis.description,
+        next_runs=tuple(analysis.next_runs),
+        next_runs_local=tuple(analysis.next_runs_local),
+        max_runs_per_day=analysis.max_runs_per_day,
+        min_interval_minutes=analysis.min_interval_minutes,
+        never_fires=analysis.never_fires,
+    )
 
 
 def verdicts(violations: Iterable[ViolationLike]) -> tuple[Verdict, ...]:

@@ -36,7 +36,7 @@ class ScheduleEntry:
     pipeline: str
     urn: str
     resource_type: str
-    trigger: str  # "scheduler" (EventBridge Scheduler) or "rule" (EventBridge rule)
+    trigger: str  # "scheduler", "rule", or another cloud's carrier label
     expression: str
     timezone: str
     enabled: bool
@@ -48,6 +48,9 @@ class ScheduleEntry:
     never_fires: bool
     start: datetime | None = None
     end: datetime | None = None
+    cloud: str = "aws"
+    dialect: str = "aws"
+    """The engine dialect of `expression` (`aws`, `unix-cron`, `adf-recurrence`)."""
 
 
 @dataclass(frozen=True)

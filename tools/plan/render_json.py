@@ -9,7 +9,7 @@ from typing import Any
 
 from tools.plan.model import NOT_CHECKED, StackPlan, component_tree
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")
 
 
@@ -65,6 +65,8 @@ def stack_document(plan: StackPlan) -> dict[str, Any]:
                 "pipeline": s.pipeline,
                 "urn": s.urn,
                 "resource_type": s.resource_type,
+                "cloud": s.cloud,
+                "dialect": s.dialect,
                 "trigger": s.trigger,
                 "expression": s.expression,
                 "timezone": s.timezone,
