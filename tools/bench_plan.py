@@ -53,7 +53,10 @@ def synthetic_stack(root: Path, count: int, template: str = TEMPLATE_STACK) -> P
         shutil.copytree(REPO / "pipelines", root / "pipelines")
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy2(source / name, stack_dir / name)
-    config = yaml.safe_load((source / f"Pulumi.{template}.yaml").read_text(encoding="utf-8"))
+    from modules.stackfile import load_yaml, plain
+
+    template_path = source / f"Pulumi.{template}.yaml"
+    config = plain(load_yaml(template_path.read_text(encoding="utf-8"), template_path))
     first = config["config"]["mlsched:pipelines"][0]
     pipelines = []
     for i in range(count):

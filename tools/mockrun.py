@@ -27,7 +27,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from google.protobuf import empty_pb2
 from pulumi import RunError
 from pulumi.runtime import rpc, run_in_stack, set_all_config
@@ -36,6 +35,7 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import Settings, configure
 from pulumi.runtime.sync_await import _sync_await
 
+from modules.stackfile import StackFileError, read_project, read_stack
 from tools import mock_azure
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -43,8 +43,6 @@ MOCK_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
 _LOG = logging.getLogger("mlsched.mockrun")
-# libyaml's loader, where PyYAML was built with it, reads the stack files about ten times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -312,25 +310,27 @@ class CapturingMonitor(MockMonitor):
 
 
 def read_project_name(stack_dir: Path) -> str:
-    data = yaml.load((stack_dir / "Pulumi.yaml").read_text(), Loader=_YAML_LOADER)
-    return str(data["name"])
+    """`name:` of Pulumi.yaml, read and checked the way the Pulumi CLI reads it."""
+    from modules.config import ConfigError
+
+    try:
+        return read_project(stack_dir).name
+    except StackFileError as error:
+        raise ConfigError(f"project file {error}") from None
 
 
-def read_stack_config(stack_dir: Path, stack: str, project: str) -> dict[str, Any]:
-    """`config:` of Pulumi.<stack>.yaml, keys namespaced the way the CLI namespaces them."""
+def read_stack_config(stack_dir: Path, stack: str, project: str) -> dict[str, str]:
+    """`config:` of Pulumi.<stack>.yaml as the CLI hands it to the program: namespaced keys,
+    each value the text the CLI would pass (structured values as JSON)."""
     from modules.config import ConfigError
 
     path = stack_dir / f"Pulumi.{stack}.yaml"
     if not path.exists():
         raise ConfigError(f"stack {stack!r}: {path} does not exist; create it with a `config:` map")
     try:
-        data = yaml.load(path.read_text(), Loader=_YAML_LOADER) or {}
-    except yaml.YAMLError as error:
-        raise ConfigError(f"stack {stack!r}: {path} is not valid YAML: {error}") from None
-    config = data.get("config") if isinstance(data, dict) else None
-    if not isinstance(config or {}, dict):
-        raise ConfigError(f"stack {stack!r}: `config:` in {path} must be a map of key: value")
-    return _namespaced(config or {}, project)
+        return read_stack(stack_dir, stack, project).wire()
+    except StackFileError as error:
+        raise ConfigError(f"stack {stack!r}: {error}") from None
 
 
 def _namespaced(config: dict[str, Any], project: str) -> dict[str, Any]:
@@ -349,8 +349,7 @@ def _wire_value(value: Any) -> str:
 
 
 def _json_default(value: Any) -> str:
-    # PyYAML turns unquoted timestamps (`startDate: 2026-02-01T00:00:00Z`) into datetimes; the
-    # CLI passes the text through, so hand the program text too.
+    # Overrides given as Python values (tests): hand datetimes over as ISO text.
     if isinstance(value, (datetime, date)):
         return value.isoformat().replace("+00:00", "Z")
     raise TypeError(f"config value {value!r} cannot be passed to a Pulumi program")

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import yaml
 
 from modules.config import ConfigError, load_stack_config
 from modules.schedule import analyze
+from modules.stackfile import plain, read_project, read_stack
 from tools.mockrun import StackRun, run_stack
 
 STACKS = ("dev", "staging", "prod")
@@ -19,7 +19,7 @@ REFERENCE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def stack_config(stacks_dir: Path, stack: str):
-    raw = yaml.safe_load((stacks_dir / stack / f"Pulumi.{stack}.yaml").read_text())["config"]
+    raw = plain(dict(read_stack(stacks_dir / stack, stack, "mlsched").config))
     return load_stack_config(
         raw["mlsched:pipelines"],
         stack=stack,
@@ -168,9 +168,9 @@ def test_stack_programs_and_projects_are_identical_across_environments(stacks_di
     mains = {s: (stacks_dir / s / "__main__.py").read_text() for s in STACKS}
     assert len(set(mains.values())) == 1, "environments must differ only in Pulumi.<stack>.yaml"
     for stack in STACKS:
-        project = yaml.safe_load((stacks_dir / stack / "Pulumi.yaml").read_text())
-        assert project["name"] == "mlsched", stack
-        assert project["runtime"] == {"name": "python", "options": {"toolchain": "uv"}}, stack
+        project = read_project(stacks_dir / stack)
+        assert project.name == "mlsched", stack
+        assert project.data["runtime"] == {"name": "python", "options": {"toolchain": "uv"}}, stack
 
 
 def test_invalid_config_fails_before_any_resource_with_every_issue(stacks_dir: Path) -> None:

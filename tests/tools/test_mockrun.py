@@ -167,7 +167,7 @@ def test_unparsable_stack_config_is_a_config_error_naming_the_file(mini: Path) -
     from modules.config import ConfigError
 
     (mini / "Pulumi.test.yaml").write_text("config:\n  mini:items: [a, {b\n")
-    with pytest.raises(ConfigError, match=r"Pulumi\.test\.yaml is not valid YAML"):
+    with pytest.raises(ConfigError, match=r"Pulumi\.test\.yaml:3: is not valid YAML"):
         run_stack(mini, "test")
 
 
@@ -185,15 +185,21 @@ def test_components_without_registered_outputs_have_empty_outputs(mini: Path) ->
     assert all(r.provider is None for r in run.resources), "default providers only"
 
 
-def test_yaml_timestamps_reach_the_program_as_iso_text(mini: Path) -> None:
+def test_unquoted_yaml_timestamps_reach_the_program_as_the_cli_hands_them_over(mini: Path) -> None:
+    # yaml.v3 decodes them into Go time.Time values, which the CLI passes as time.String().
     (mini / "Pulumi.test.yaml").write_text(
-        "config:\n  mini:items: [a]\n  mini:when: 2026-02-01T00:00:00Z\n  mini:day: 2026-02-01\n"
+        "config:\n  mini:items: [a]\n  mini:when: 2026-02-01T00:00:00Z\n"
+        "  mini:day: 2026-02-01\n  mini:quoted: '2026-02-01T00:00:00Z'\n"
     )
     (mini / "__main__.py").write_text(
         "import pulumi\nc = pulumi.Config()\n"
-        "pulumi.export('when', c.get('when'))\npulumi.export('day', c.get('day'))\n"
+        "for key in ('when', 'day', 'quoted'):\n    pulumi.export(key, c.get(key))\n"
     )
-    assert run_stack(mini, "test").outputs == {"when": "2026-02-01T00:00:00Z", "day": "2026-02-01"}
+    assert run_stack(mini, "test").outputs == {
+        "when": "2026-02-01 00:00:00 +0000 UTC",
+        "day": "2026-02-01 00:00:00 +0000 UTC",
+        "quoted": "2026-02-01T00:00:00Z",
+    }
 
 
 def test_config_values_json_cannot_carry_are_rejected(mini: Path) -> None:

@@ -8,15 +8,13 @@ import sys
 import time
 from types import SimpleNamespace
 
-import yaml
-
+from modules.stackfile import read_stack
 from tools import bench_plan
 
 
 def test_synthetic_stack_has_n_pipelines_with_unique_names_and_times(tmp_path):
     stack_dir = bench_plan.synthetic_stack(tmp_path, 61)
-    config = yaml.safe_load((stack_dir / "Pulumi.bench.yaml").read_text())
-    pipelines = config["config"]["mlsched:pipelines"]
+    pipelines = read_stack(stack_dir, "bench", "mlsched").config["mlsched:pipelines"]
     assert len(pipelines) == 61
     assert len({p["name"] for p in pipelines}) == 61
     assert pipelines[60]["schedule"] == "cron(0 1 * * ? *)"
@@ -30,7 +28,7 @@ def test_synthetic_stack_passes_the_modules_validation(tmp_path):
     from modules.config import load_stack_config
 
     stack_dir = bench_plan.synthetic_stack(tmp_path, 3)
-    config = yaml.safe_load((stack_dir / "Pulumi.bench.yaml").read_text())["config"]
+    config = read_stack(stack_dir, "bench", "mlsched").config
     stack = load_stack_config(
         config["mlsched:pipelines"],
         stack="bench",
