@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -97,14 +98,21 @@ class ConfigError(ValueError):
 
 @dataclass
 class IssueContext:
-    """Where problems are collected: every `add` names this stack and pipeline."""
+    """Where problems are collected: every `add` names this stack and pipeline.
+
+    `warn` records something that deploys but not as written (the stack program prints it with
+    `pulumi.log.warn`, the offline plan shows it)."""
 
     stack: str
     pipeline: str | None
     issues: list[ConfigIssue]
+    warnings: list[ConfigIssue] = field(default_factory=list)
 
     def add(self, key: str, problem: str) -> None:
         self.issues.append(ConfigIssue(self.stack, self.pipeline, key, problem))
+
+    def warn(self, key: str, problem: str) -> None:
+        self.warnings.append(ConfigIssue(self.stack, self.pipeline, key, problem))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,6 +174,8 @@ class CloudValidator:
 class StackConfig:
     stack: str
     pipelines: tuple[PipelineBase, ...]
+    warnings: tuple[ConfigIssue, ...] = ()
+    """Deployable, but not as written (e.g. a Scheduler setting AWS ignores); say it."""
 
     @property
     def clouds(self) -> tuple[str, ...]:
@@ -195,6 +205,70 @@ def validator_for(cloud: str) -> CloudValidator | None:
     return None if found is _NOT_BUILT else found
 
 
+# Stack-level keys (`<project>:<key>` in Pulumi.<stack>.yaml). `mlsched:<cloud>` is reserved for
+# a cloud's stack settings (e.g. `mlsched:azure`); the cloud validates its value.
+STACK_KEYS: dict[str, str] = {
+    "pipelines": "list of pipeline entries, default empty",
+    "tags": "map of tags on every resource of every pipeline, default none",
+    **{cloud: f"{cloud} stack settings, validated by modules/{cloud}" for cloud in CLOUDS},
+}
+
+
+def load_stack(
+    config: Mapping[str, Any],
+    *,
+    project: str,
+    stack: str,
+    base_dir: Path,
+    reference: datetime,
+) -> StackConfig:
+    """Validate the whole config map the Pulumi CLI hands the program (`key -> text`, structured
+    values as JSON; `modules.stackfile.StackFile.wire()` gives the same map offline).
+
+    Every `<project>:*` key must be one of STACK_KEYS (a misspelt `mlsched:pipeline` gets the
+    closest key, not silently nothing); `mlsched:pipelines` absent or empty means no pipelines.
+    Other namespaces (`aws:region`) belong to their providers. Raises ConfigError.
+    """
+    issues: list[ConfigIssue] = []
+    ctx = IssueContext(stack, None, issues)
+    prefix = f"{project}:"
+    known = [prefix + key for key in STACK_KEYS]
+    for key in sorted(k for k in config if isinstance(k, str) and k.startswith(prefix)):
+        if key[len(prefix) :] not in STACK_KEYS:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else "remove it"
+            ctx.add(key, f"unknown stack config key; {hint} Known keys: {', '.join(known)}")
+    pipelines = _structured(config, f"{prefix}pipelines", ctx, list, "a list of pipeline entries")
+    tags = _structured(config, f"{prefix}tags", ctx, dict, "a map of tag key to value")
+    if issues:
+        raise ConfigError(issues)
+    return load_stack_config(
+        pipelines or [],
+        stack=stack,
+        base_dir=base_dir,
+        reference=reference,
+        stack_tags=tags or {},
+    )
+
+
+def _structured(
+    config: Mapping[str, Any], key: str, ctx: IssueContext, kind: type, what: str
+) -> Any:
+    value = config.get(key)
+    if value is None or value == "":
+        return None  # absent, or `key:` with no value (the CLI hands over "")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            ctx.add(key, f"must be {what}, got the text {value[:60]!r}")
+            return None
+    if not isinstance(value, kind):
+        ctx.add(key, f"must be {what}, got {type(value).__name__}")
+        return None
+    return value
+
+
 def load_stack_config(
     raw_pipelines: Any,
     *,
@@ -210,6 +284,7 @@ def load_stack_config(
     Raises ConfigError listing every problem.
     """
     issues: list[ConfigIssue] = []
+    warnings: list[ConfigIssue] = []
     if raw_pipelines is None:
         raw_pipelines = []
     if not isinstance(raw_pipelines, list):
@@ -224,14 +299,16 @@ def load_stack_config(
                 )
             ]
         )
-    stack_ctx = IssueContext(stack, None, issues)
+    stack_ctx = IssueContext(stack, None, issues, warnings)
     common_tags = read_tags(stack_tags or {}, stack_ctx, "mlsched:tags")
     _check_stack_tags(common_tags, raw_pipelines, stack_ctx)
     pipelines: list[PipelineBase] = []
     seen: dict[str, str] = {}
     for index, raw in enumerate(raw_pipelines):
         label = raw.get("name") if isinstance(raw, dict) else None
-        ctx = IssueContext(stack, label if isinstance(label, str) else f"#{index + 1}", issues)
+        ctx = IssueContext(
+            stack, label if isinstance(label, str) else f"#{index + 1}", issues, warnings
+        )
         if not isinstance(raw, dict):
             ctx.add("mlsched:pipelines", "each entry must be an object with `name`, ...")
             continue
@@ -252,7 +329,7 @@ def load_stack_config(
         pipelines.append(pipeline)
     if issues:
         raise ConfigError(issues)
-    return StackConfig(stack=stack, pipelines=tuple(pipelines))
+    return StackConfig(stack=stack, pipelines=tuple(pipelines), warnings=tuple(warnings))
 
 
 def _cloud(raw: Mapping[str, Any], ctx: IssueContext) -> CloudValidator | None:
@@ -521,6 +598,32 @@ def get_string_list(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> tupl
     return tuple(value)
 
 
+# What the Pulumi CLI hands over for an unquoted YAML timestamp: Go's time.String()
+# (see modules/stackfile.py), e.g. "2026-02-01 00:00:00 +0000 UTC".
+_GO_TIME = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?) "
+    r"([+-][0-9]{2})([0-9]{2}) \S+",
+    re.ASCII,
+)
+
+
+def parse_instant(text: str) -> datetime | None:
+    """An ISO 8601 date-time, or Go's time text the CLI makes of an unquoted YAML timestamp;
+    None when it is neither. Only ASCII digits (`datetime.fromisoformat` takes others too)."""
+    if not text.isascii():
+        return None
+    go = _GO_TIME.fullmatch(text)
+    if go is not None:
+        date, clock, hours, minutes = go.groups()
+        whole, _, fraction = clock.partition(".")
+        text = f"{date}T{whole}{'.' + fraction[:6].ljust(6, '0') if fraction else ''}"
+        text += f"{hours}:{minutes}"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def get_date(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> datetime | None:
     """An ISO 8601 instant with an offset (YAML may already have parsed it into a datetime)."""
     value = raw.get(key)
@@ -529,11 +632,11 @@ def get_date(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> datetime | 
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
+        found = parse_instant(value)
+        if found is None:
             ctx.add(key, f"{value!r} is not an ISO 8601 date-time like 2026-01-01T00:00:00Z")
             return None
+        parsed = found
     else:
         ctx.add(key, "must be an ISO 8601 date-time string like 2026-01-01T00:00:00Z")
         return None

@@ -31,10 +31,11 @@ from google.protobuf import empty_pb2
 from pulumi import RunError
 from pulumi.runtime import rpc, run_in_stack, set_all_config
 from pulumi.runtime.mocks import MockCallArgs, MockEngine, MockMonitor, MockResourceArgs, Mocks
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import engine_pb2, resource_pb2
 from pulumi.runtime.settings import Settings, configure
 from pulumi.runtime.sync_await import _sync_await
 
+from modules.runtime_config import PINNED_REFERENCE
 from modules.stackfile import StackFileError, read_project, read_stack
 from tools import mock_azure
 
@@ -68,6 +69,8 @@ class StackRun:
     stack: str
     resources: tuple[CapturedResource, ...]
     outputs: dict
+    warnings: tuple[str, ...] = ()
+    """What the program logged with pulumi.log.warn (the CLI shows these in the preview)."""
 
     def by_urn(self) -> dict[str, CapturedResource]:
         return {r.urn: r for r in self.resources}
@@ -355,10 +358,17 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"config value {value!r} cannot be passed to a Pulumi program")
 
 
-def run_stack(stack_dir: Path, stack: str, *, config: dict | None = None) -> StackRun:
+def run_stack(
+    stack_dir: Path,
+    stack: str,
+    *,
+    config: dict | None = None,
+    reference: datetime | None = None,
+) -> StackRun:
     """Run `stack_dir/__main__.py` under mocks with `Pulumi.<stack>.yaml` config.
 
     `config` entries (namespaced `mlsched:key` or bare `key`) override the file's entries.
+    `reference` pins the instant the program judges schedules against (the plan's --at).
     Raises `modules.config.ConfigError` when the program rejects its config.
     """
     stack_dir = Path(stack_dir).resolve()
@@ -372,6 +382,7 @@ def run_stack(stack_dir: Path, stack: str, *, config: dict | None = None) -> Sta
         stack=stack,
         config=merged,
         root_directory=stack_dir,
+        reference=reference,
     )
 
 
@@ -382,6 +393,7 @@ def run_program(
     stack: str = "test",
     config: dict[str, Any] | None = None,
     root_directory: Path | None = None,
+    reference: datetime | None = None,
 ) -> StackRun:
     """Run `program` (any callable that declares resources) the way `run_stack` runs a file.
 
@@ -392,6 +404,8 @@ def run_program(
     region = str(merged.get("aws:region") or DEFAULT_REGION)
     wire = {key: _wire_value(value) for key, value in merged.items()}
     context = contextvars.Context()
+    if reference is not None:
+        context.run(PINNED_REFERENCE.set, reference)
     return context.run(
         _run_isolated,
         program,
@@ -413,11 +427,12 @@ def _run_isolated(
     root_directory: Path,
 ) -> StackRun:
     monitor = CapturingMonitor(mocks)
+    engine = CapturingEngine(_LOG)
     settings = Settings(
         project=project,
         stack=stack,
         monitor=monitor,
-        engine=MockEngine(_LOG),
+        engine=engine,
         dry_run=True,
         organization="organization",
         root_directory=str(root_directory),
@@ -461,8 +476,25 @@ def _run_isolated(
 
     stack_outputs = monitor.component_outputs.get(monitor.stack_urn or "", {})
     return StackRun(
-        project=project, stack=stack, resources=monitor.captured(), outputs=dict(stack_outputs)
+        project=project,
+        stack=stack,
+        resources=monitor.captured(),
+        outputs=dict(stack_outputs),
+        warnings=tuple(engine.warnings),
     )
+
+
+class CapturingEngine(MockEngine):
+    """Keeps the program's warnings (pulumi.log.warn) besides logging them."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        super().__init__(logger)
+        self.warnings: list[str] = []
+
+    def Log(self, request: Any) -> None:
+        if request.severity == engine_pb2.WARNING:
+            self.warnings.append(request.message)
+        super().Log(request)
 
 
 def _thread_loop(registry: list[asyncio.AbstractEventLoop]) -> None:

@@ -7,12 +7,21 @@ The AWS half of the config contract (the shared half and the plug-in contract ar
 from __future__ import annotations
 
 import difflib
-import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from modules.aws import iam_semantics as iam
+from modules.aws import limits
+from modules.aws.definition import (
+    DefinitionReadError,
+    check_definition,
+    parameter_value_problem,
+    read_definition,
+)
+from modules.aws.role_policy import PASS_ROLE_SID, default_sid, permissions_policy
 from modules.config import (
     CloudValidator,
     IssueContext,
@@ -20,40 +29,16 @@ from modules.config import (
     PipelineEntry,
     get_bool,
     get_date,
-    get_int,
-    get_str,
     get_string_list,
     is_str_list,
     iso,
     parse_schedule_key,
 )
 
-DEFINITION_VERSION = "2020-12-01"
-# https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePipeline.html
-PIPELINE_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
 # SageMaker allows 256 characters, but child resources are auto-named
 # `<name>-trigger-schedule-<7 hex>` (EventBridge Scheduler, 64 characters at most) and
 # `<name>-execution-role-<7 hex>` (IAM, 64 characters at most).
 MAX_PIPELINE_NAME_LENGTH = 39
-MAX_DEFINITION_BODY_CHARS = 1_048_576
-MAX_DESCRIPTION_CHARS = 3_072
-# EventBridge Scheduler: https://docs.aws.amazon.com/scheduler/latest/APIReference/API_SageMakerPipelineParameter.html
-SCHEDULER_PARAMETER_NAME = re.compile(r"^[A-Za-z0-9\-_]{1,256}$")
-# EventBridge rules are stricter (no underscores, must start and end alphanumeric):
-# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SageMakerPipelineParameter.html
-RULE_PARAMETER_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
-MAX_PARAMETER_NAME_LENGTH = 256
-MAX_PARAMETER_VALUE_LENGTH = 1024
-MAX_PARAMETERS = 200
-# Ranges shared by Scheduler's and EventBridge rules' RetryPolicy.
-RETRY_ATTEMPTS_RANGE = (0, 185)
-EVENT_AGE_RANGE = (60, 86_400)
-FLEXIBLE_WINDOW_RANGE = (1, 1_440)
-SCHEDULE_GROUP_PATTERN = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")
-ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
-ALARM_ACTION_PATTERN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:\S+$")
-IAM_ACTION_PATTERN = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
-S3_URI_PATTERN = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>\S+)$")
 PLACEHOLDER_PATTERN = re.compile(r"\$\{([^}]*)\}")
 # Values the SageMakerPipeline component substitutes into a definition body, so one definition
 # file serves every account and region.
@@ -62,7 +47,15 @@ SUBSTITUTIONS = ("ExecutionRoleArn", "AccountId", "Region", "Partition")
 # every account; the PipelineExecutionRole component fills them in.
 ARN_SUBSTITUTIONS = ("AccountId", "Region", "Partition")
 _SAMPLE_VALUES = {"AccountId": "123456789012", "Region": "us-east-1", "Partition": "aws"}
-PARAMETER_TYPES = ("String", "Integer", "Float", "Boolean")
+# mlsched adds `mlsched:pipeline` to every resource's tags (modules/aws/scheduled_pipeline.py).
+MLSCHED_TAGS = 1
+# `arn:partition:service:region:account:resource`
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html); ASCII only.
+ARN_SYNTAX = re.compile(
+    r"arn:(?P<partition>[a-z0-9-]+):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
+    r"(?P<account>[0-9]{12}|aws|)?:(?P<resource>[\x21-\x7e]+)",
+    re.ASCII,
+)
 
 TriggerKind = Literal["scheduler", "rule"]
 
@@ -105,6 +98,10 @@ class PipelineDefinition:
     # (Name, Type) of each declared parameter; None when the body is not readable here (S3).
     declared_parameters: tuple[tuple[str, str], ...] | None = None
     placeholders: frozenset[str] = frozenset()
+    checked: bool = True
+    """False: the definition lives in S3 and could not be checked offline."""
+    parameter_uses: Mapping[str, tuple[limits.Limit, ...]] = field(default_factory=dict)
+    """Parameter name -> the SageMaker API fields its run value lands in."""
 
 
 @dataclass(frozen=True)
@@ -147,10 +144,11 @@ class PipelineConfig(PipelineBase):
 
 
 def check_name(name: str) -> str | None:
-    if not PIPELINE_NAME_PATTERN.match(name):
+    problem = limits.limit("sagemaker", "CreatePipeline", "PipelineName").problem(name)
+    if problem is not None:
         return (
-            f"{name!r} is not a valid SageMaker pipeline name; use letters, digits and hyphens, "
-            "starting and ending with a letter or digit"
+            f"{problem}; a SageMaker pipeline name is letters, digits and hyphens, starting and "
+            "ending with a letter or digit"
         )
     if len(name) > MAX_PIPELINE_NAME_LENGTH:
         return (
@@ -160,13 +158,39 @@ def check_name(name: str) -> str | None:
     return None
 
 
+# Every resource of a pipeline carries its tags: the IAM roles, the SageMaker pipeline, the
+# EventBridge rule, the SQS queue and the CloudWatch alarms; a tag must pass all of them.
+_TAGGED = (
+    ("iam", "CreateRole", "Tags"),
+    ("sagemaker", "CreatePipeline", "Tags"),
+    ("events", "PutRule", "Tags"),
+    ("cloudwatch", "PutMetricAlarm", "Tags"),
+)
+
+
 def check_tag(key: str, value: str) -> str | None:
     # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
-    if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
-        return "tag keys are 1-128 characters and may not start with aws:"
-    if len(value) > 256:
-        return "tag values are at most 256 characters"
+    if key.lower().startswith("aws:"):
+        return "tag keys may not start with aws: (reserved for AWS)"
+    for service, operation, member in _TAGGED:
+        for part, text in (("Key", key), ("Value", value)):
+            problem = limits.limit(service, operation, f"{member}[].{part}").problem(text)
+            if problem is not None:
+                return problem
     return None
+
+
+def _check_tag_count(entry: PipelineEntry, ctx: IssueContext) -> None:
+    count = len(entry.shared.tags) + MLSCHED_TAGS
+    for service, operation, member in _TAGGED:
+        found = limits.limit(service, operation, member)
+        if found.max is not None and count > found.max:
+            ctx.add(
+                "tags",
+                f"{count} tags with mlsched's own `mlsched:pipeline`; {found.field} accepts at "
+                f"most {found.max}. Drop {count - int(found.max)}",
+            )
+            return
 
 
 def validate(entry: PipelineEntry, ctx: IssueContext) -> PipelineConfig | None:
@@ -190,33 +214,61 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> PipelineConfig | None:
         ctx.add("endDate", f"{iso(end)} is not after startDate {iso(start)}; swap or fix them")
         start = end = None
     schedule = _schedule(entry, ctx, trigger, start=start, end=end)
+    if schedule is not None:
+        start, end = _dates_to_send(schedule, start, end, entry.reference, ctx)
     definition = _definition(entry, ctx)
     parameters = _parameters(entry, ctx, trigger, definition)
-    window = get_int(raw, "flexibleWindowMinutes", ctx, None, FLEXIBLE_WINDOW_RANGE, provider="AWS")
+    create = "CreateSchedule"
+    window = _model_int(
+        raw,
+        "flexibleWindowMinutes",
+        ctx,
+        None,
+        ("scheduler", create, "FlexibleTimeWindow.MaximumWindowInMinutes"),
+    )
     group = raw.get("scheduleGroup", "default")
-    if not isinstance(group, str) or not SCHEDULE_GROUP_PATTERN.match(group):
-        ctx.add("scheduleGroup", "must be 1-64 letters, digits, `-`, `_` or `.`")
-    role = _execution_role(raw, ctx)
-    alarm_actions = get_string_list(raw, "alarmActions", ctx)
-    for arn in alarm_actions:
-        if not ALARM_ACTION_PATTERN.match(arn):
-            ctx.add("alarmActions", f"{arn!r} is not an ARN; use e.g. an SNS topic ARN")
-    description = entry.shared.description
-    if description is not None and len(description) > MAX_DESCRIPTION_CHARS:
-        ctx.add("description", f"must be a string of at most {MAX_DESCRIPTION_CHARS} characters")
+    problem = limits.limit("scheduler", create, "GroupName").problem(group)
+    if problem is not None:
+        ctx.add("scheduleGroup", problem)
+    role = _execution_role(raw, ctx, definition)
+    alarm_actions = _alarm_actions(raw, ctx)
+    _description(entry, ctx, trigger)
+    _check_tag_count(entry, ctx)
+    display_name = raw.get("displayName")
+    if display_name is not None:
+        problem = limits.limit("sagemaker", "CreatePipeline", "PipelineDisplayName").problem(
+            display_name
+        )
+        if problem is not None:
+            ctx.add("displayName", problem)
+            display_name = None
 
+    retry = (
+        ("scheduler", create, "Target.RetryPolicy")
+        if trigger == "scheduler"
+        else ("events", "PutTargets", "Targets[].RetryPolicy")
+    )
     fields = {
-        "retry_attempts": get_int(
-            raw, "retryAttempts", ctx, 3, RETRY_ATTEMPTS_RANGE, provider="AWS"
+        "retry_attempts": _model_int(
+            raw, "retryAttempts", ctx, 3, (*retry[:2], f"{retry[2]}.MaximumRetryAttempts")
         ),
-        "max_event_age_seconds": get_int(
-            raw, "maxEventAgeSeconds", ctx, 3_600, EVENT_AGE_RANGE, provider="AWS"
+        "max_event_age_seconds": _model_int(
+            raw,
+            "maxEventAgeSeconds",
+            ctx,
+            3_600,
+            (*retry[:2], f"{retry[2]}.MaximumEventAgeInSeconds"),
         ),
         "dead_letter_queue": get_bool(raw, "deadLetterQueue", ctx, True),
         "alarm": get_bool(raw, "alarm", ctx, True),
-        # SageMaker documents only the minimum; the API field is a 32-bit integer.
-        "parallelism": get_int(raw, "parallelism", ctx, None, (1, 2**31 - 1), provider="AWS"),
-        "display_name": get_str(raw, "displayName", ctx, 256),
+        "parallelism": _model_int(
+            raw,
+            "parallelism",
+            ctx,
+            None,
+            ("sagemaker", "CreatePipeline", "ParallelismConfiguration.MaxParallelExecutionSteps"),
+        ),
+        "display_name": display_name,
     }
     if schedule is None or definition is None:
         return None
@@ -235,6 +287,67 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> PipelineConfig | None:
     )
 
 
+def _model_int(
+    raw: Any, key: str, ctx: IssueContext, default: int | None, where: tuple[str, str, str]
+) -> int | None:
+    value = raw.get(key, default)
+    if value is None:
+        return None
+    found = limits.limit(*where)
+    problem = found.problem(value)
+    if problem is None and found.type == "integer" and not -(2**31) <= value < 2**31:
+        problem = f"{value} does not fit {found.field}, a 32-bit integer"
+    if problem is not None:
+        ctx.add(key, problem)
+        return default
+    return value
+
+
+def _description(entry: PipelineEntry, ctx: IssueContext, trigger: str) -> None:
+    description = entry.shared.description
+    if description is None:
+        return
+    # The description goes to the pipeline and to the schedule or rule.
+    checks = [limits.limit("sagemaker", "CreatePipeline", "PipelineDescription")]
+    if trigger == "scheduler":
+        checks.append(limits.limit("scheduler", "CreateSchedule", "Description"))
+    else:
+        checks.append(limits.limit("events", "PutRule", "Description"))
+    problem = limits.strictest(checks)(description)
+    if problem is None and any(not c.isprintable() for c in description):
+        problem = "holds control characters or line breaks; write it on one line"
+    if problem is not None:
+        ctx.add("description", problem)
+
+
+def _alarm_actions(raw: Any, ctx: IssueContext) -> tuple[str, ...]:
+    actions = get_string_list(raw, "alarmActions", ctx)
+    problem = limits.limit("cloudwatch", "PutMetricAlarm", "AlarmActions").problem(list(actions))
+    if problem is not None:
+        ctx.add("alarmActions", problem)
+    member = limits.limit("cloudwatch", "PutMetricAlarm", "AlarmActions[]")
+    for arn in actions:
+        problem = member.problem(arn) or _arn_problem(arn)
+        if problem is not None:
+            ctx.add("alarmActions", f"{problem}; use e.g. an SNS topic ARN")
+    return actions
+
+
+def _arn_problem(text: str) -> str | None:
+    match = ARN_SYNTAX.fullmatch(text)
+    if not match:
+        return f"{text!r} is not an ARN (arn:partition:service:region:account:resource)"
+    if match["partition"] not in limits.partitions():
+        return (
+            f"{text!r} names partition {match['partition']!r}; AWS has "
+            f"{', '.join(limits.partitions())}"
+        )
+    region = match["region"]
+    if region and limits.partition_of(region) is None:
+        return f"{text!r}: {limits.region_problem(region)}"
+    return None
+
+
 def _schedule(
     entry: PipelineEntry,
     ctx: IssueContext,
@@ -249,14 +362,32 @@ def _schedule(
     if not isinstance(expression, str) or not expression.strip():
         ctx.add("schedule", f"must be a string such as cron(0 12 * * ? *), got {expression!r}")
         return None
+    api = (
+        ("scheduler", "CreateSchedule", "ScheduleExpression")
+        if trigger == "scheduler"
+        else ("events", "PutRule", "ScheduleExpression")
+    )
+    problem = limits.limit(*api).problem(expression)
+    if problem is not None:
+        ctx.add("schedule", problem)
+        return None
     timezone = entry.raw.get("timezone")
+    if isinstance(timezone, str):
+        problem = limits.limit("scheduler", "CreateSchedule", "ScheduleExpressionTimezone").problem(
+            timezone
+        )
+        if problem is not None:
+            ctx.add("timezone", problem)
+            return None
+    is_at = expression.strip().startswith("at(")
     schedule = parse_schedule_key(
         entry,
         ctx,
         dialect="aws",
         timezone=timezone if trigger == "scheduler" else None,
-        start=start,
-        end=end,
+        # Scheduler ignores StartDate and EndDate for one-time schedules.
+        start=None if is_at else start,
+        end=None if is_at else end,
     )
     if schedule is not None and trigger == "rule" and schedule.kind == "at":
         ctx.add(
@@ -265,6 +396,52 @@ def _schedule(
         )
         return None
     return schedule
+
+
+def _dates_to_send(
+    schedule: Any,
+    start: datetime | None,
+    end: datetime | None,
+    reference: datetime,
+    ctx: IssueContext,
+) -> tuple[datetime | None, datetime | None]:
+    """The StartDate/EndDate the component sends.
+
+    Scheduler ignores both for one-time at() schedules: warn and send neither. Scheduler refuses
+    a StartDate earlier than five minutes ago on create *and on every update*
+    (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html,
+    API_UpdateSchedule.html), so a start date that has passed is not sent as written: a cron()
+    schedule needs none any more (the past start no longer limits it); a rate() schedule is
+    anchored at its start, so the next run instant on that anchor after `reference` is sent
+    instead, which keeps the phase (it moves forward on each deploy; previews show it).
+    """
+    if schedule.kind == "at":
+        for key, value in (("startDate", start), ("endDate", end)):
+            if value is not None:
+                ctx.warn(
+                    key,
+                    "is ignored by EventBridge Scheduler for one-time at() schedules; mlsched "
+                    "does not send it. Remove it",
+                )
+        return None, None
+    if start is None or start > reference:
+        return start, end
+    if schedule.kind == "rate":
+        period = timedelta(seconds=schedule.spec.seconds)
+        steps = -((start - reference) // period)
+        anchored = start + steps * period
+        ctx.warn(
+            "startDate",
+            f"{iso(start)} has passed; Scheduler refuses a StartDate in the past, so mlsched "
+            f"sends {iso(anchored)}, the next run on the same rate anchor",
+        )
+        return anchored, end
+    ctx.warn(
+        "startDate",
+        f"{iso(start)} has passed; Scheduler refuses a StartDate in the past, so mlsched sends "
+        "none (the schedule is unchanged: it fires from now on). Remove it",
+    )
+    return None, end
 
 
 def _definition(entry: PipelineEntry, ctx: IssueContext) -> PipelineDefinition | None:
@@ -276,98 +453,34 @@ def _definition(entry: PipelineEntry, ctx: IssueContext) -> PipelineDefinition |
             "(e.g. ../../pipelines/churn-training.json) or s3://bucket/key",
         )
         return None
-    if source.startswith("s3://"):
-        match = S3_URI_PATTERN.match(source)
-        if not match:
-            ctx.add("definition", f"{source!r} is not an s3://bucket/key location")
+    if "://" in source:
+        found = limits.s3_uri_problem(source)
+        if isinstance(found, str):
+            ctx.add("definition", found)
             return None
-        return PipelineDefinition(source=source, s3=S3Location(match["bucket"], match["key"]))
-    path = (entry.base_dir / source).resolve()
-    if not path.is_file():
-        ctx.add(
+        ctx.warn(
             "definition",
-            f"file {source} not found (looked at {path}); paths are relative to the stack "
-            "folder. Fix the path or add the file",
+            f"{source} lives in S3 and was not checked (steps, references and API arguments "
+            "are only checked for definition files in the repository)",
         )
-        return None
-    body = path.read_text(encoding="utf-8")
-    if len(body) > MAX_DEFINITION_BODY_CHARS:
-        ctx.add(
-            "definition",
-            f"{source} is {len(body)} characters; SageMaker accepts at most "
-            f"{MAX_DEFINITION_BODY_CHARS} inline. Upload it to S3 and use s3://bucket/key",
-        )
-        return None
+        return PipelineDefinition(source=source, s3=S3Location(*found), checked=False)
     try:
-        document = json.loads(body)
-    except json.JSONDecodeError as error:
-        ctx.add(
-            "definition",
-            f"{source} is not valid JSON (line {error.lineno}, column {error.colno}: "
-            f"{error.msg}); fix the file",
-        )
+        body = read_definition(source, entry.base_dir)
+    except DefinitionReadError as error:
+        ctx.add("definition", str(error))
         return None
-    return _check_document(document, body, source, ctx)
-
-
-def _check_document(
-    document: Any, body: str, source: str, ctx: IssueContext
-) -> PipelineDefinition | None:
-    if not isinstance(document, dict):
-        ctx.add("definition", f"{source} must hold a JSON object with Version, Parameters, Steps")
-        return None
-    ok = True
-    version = document.get("Version")
-    if version != DEFINITION_VERSION:
-        ctx.add(
-            "definition",
-            f"{source} has Version {version!r}; SageMaker pipeline definitions must say "
-            f'"Version": "{DEFINITION_VERSION}"',
-        )
-        ok = False
-    declared: list[tuple[str, str]] = []
-    parameters = document.get("Parameters")
-    if not isinstance(parameters, list):
-        ctx.add(
-            "definition",
-            f'{source} has no "Parameters" list; add "Parameters": [] (or the parameters '
-            "the steps use)",
-        )
-        ok = False
-    else:
-        for entry in parameters:
-            if not isinstance(entry, dict) or not isinstance(entry.get("Name"), str):
-                ctx.add("definition", f"{source}: every Parameters entry needs a string Name")
-                ok = False
-                continue
-            if entry.get("Type", "String") not in PARAMETER_TYPES:
-                ctx.add(
-                    "definition",
-                    f"{source}: parameter {entry['Name']!r} has Type {entry.get('Type')!r}; "
-                    f"use one of {', '.join(PARAMETER_TYPES)}",
-                )
-                ok = False
-            declared.append((entry["Name"], entry.get("Type", "String")))
-    steps = document.get("Steps")
-    if not isinstance(steps, list) or not steps:
-        ctx.add("definition", f'{source} has no "Steps"; a pipeline needs at least one step')
-        ok = False
-    placeholders = frozenset(PLACEHOLDER_PATTERN.findall(body))
-    unknown = sorted(placeholders - set(SUBSTITUTIONS))
-    if unknown:
-        ctx.add(
-            "definition",
-            f"{source} uses unknown placeholder(s) {', '.join('${' + u + '}' for u in unknown)}; "
-            f"the available ones are {', '.join('${' + s + '}' for s in SUBSTITUTIONS)}",
-        )
-        ok = False
-    if not ok:
+    report = check_definition(body)
+    for problem in report.problems:
+        joined = f"{source}: {problem}" if problem.step or problem.path else f"{source} {problem}"
+        ctx.add("definition", joined)
+    if report.problems:
         return None
     return PipelineDefinition(
         source=source,
         body=body,
-        declared_parameters=tuple(declared),
-        placeholders=placeholders,
+        declared_parameters=report.parameters,
+        placeholders=report.placeholders,
+        parameter_uses=report.parameter_uses,
     )
 
 
@@ -375,77 +488,76 @@ def _parameters(
     entry: PipelineEntry, ctx: IssueContext, trigger: str, definition: PipelineDefinition | None
 ) -> tuple[tuple[str, str], ...]:
     values = entry.shared.parameters
-    if len(values) > MAX_PARAMETERS:
-        ctx.add(
-            "parameters",
-            f"has {len(values)} entries; EventBridge passes at most {MAX_PARAMETERS}",
+    if trigger == "scheduler":
+        where = (
+            "scheduler",
+            "CreateSchedule",
+            "Target.SageMakerPipelineParameters.PipelineParameterList",
         )
-    declared_types: dict[str, str] | None = None
+    else:
+        where = (
+            "events",
+            "PutTargets",
+            "Targets[].SageMakerPipelineParameters.PipelineParameterList",
+        )
+    problem = limits.limit(*where).problem(list(values))
+    if problem is not None:
+        ctx.add("parameters", problem)
+    name_limit = limits.limit(*where[:2], f"{where[2]}[].Name")
+    value_limit = limits.limit(*where[:2], f"{where[2]}[].Value")
+    declared: dict[str, str] | None = None
     if definition is not None and definition.declared_parameters is not None:
-        declared_types = dict(definition.declared_parameters)
-    pattern = SCHEDULER_PARAMETER_NAME if trigger == "scheduler" else RULE_PARAMETER_NAME
+        declared = dict(definition.declared_parameters)
     for name, text in values:
         key = f"parameters.{name}"
-        if len(name) > MAX_PARAMETER_NAME_LENGTH or not pattern.match(name):
-            allowed = (
-                "letters, digits, `-` and `_`"
-                if trigger == "scheduler"
-                else "letters, digits and `-`, starting and ending with a letter or digit"
-            )
+        for found in (name_limit.problem(name), value_limit.problem(text)):
+            if found is not None:
+                ctx.add(key, found)
+        if declared is None:
+            continue
+        if name not in declared:
+            close = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
             ctx.add(
                 key,
-                f"is not a valid EventBridge {trigger} parameter name; use 1-256 of {allowed}",
+                "is not declared in the definition's Parameters, so SageMaker would reject every "
+                f"execution.{hint} Declared: {', '.join(declared) or 'none'}",
             )
-        minimum = 1 if trigger == "scheduler" else 0
-        if not minimum <= len(text) <= MAX_PARAMETER_VALUE_LENGTH:
-            ctx.add(
-                key,
-                f"value is {len(text)} characters; EventBridge {trigger} accepts "
-                f"{minimum}-{MAX_PARAMETER_VALUE_LENGTH}",
-            )
-        if declared_types is not None:
-            _check_declared(name, text, declared_types, ctx, key)
+            continue
+        found = parameter_value_problem(text, declared[name])
+        if found is None and declared[name] == "String":
+            # The value lands in these API fields at run time: check it against them now.
+            for use in (definition.parameter_uses if definition else {}).get(name, ()):
+                found = use.problem(text)
+                if found is not None:
+                    break
+        if found is not None:
+            ctx.add(key, found)
     return values
 
 
-def _check_declared(
-    name: str, text: str, declared: dict[str, str], ctx: IssueContext, key: str
-) -> None:
-    if name not in declared:
-        close = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        ctx.add(
-            key,
-            "is not declared in the definition's Parameters, so SageMaker would reject every "
-            f"execution.{hint} Declared: {', '.join(declared) or 'none'}",
-        )
-        return
-    kind = declared[name]
-    valid = True
-    if kind == "Integer":
-        valid = re.fullmatch(r"-?\d+", text) is not None
-    elif kind == "Float":
-        valid = re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text) is not None
-    elif kind == "Boolean":
-        valid = text in ("true", "false")
-    if not valid:
-        ctx.add(key, f"value {text!r} is not a valid {kind}, the type the definition declares")
-
-
-def _execution_role(raw: Any, ctx: IssueContext) -> ExecutionRoleConfig:
+def _execution_role(
+    raw: Any, ctx: IssueContext, definition: PipelineDefinition | None
+) -> ExecutionRoleConfig:
     arn = raw.get("executionRoleArn")
     statements = raw.get("permissions")
     pass_roles = get_string_list(raw, "passRoles", ctx)
+    role_arn = limits.limit("sagemaker", "CreatePipeline", "RoleArn")
     for role in pass_roles:
-        if _arn_placeholders_ok(role, "passRoles", ctx) and (
-            not ROLE_ARN_PATTERN.match(_with_samples(role)) or "*" in role
-        ):
-            ctx.add("passRoles", f"{role!r} is not an IAM role ARN (no wildcards); name the role")
+        if _arn_placeholders_ok(role, "passRoles", ctx):
+            problem = role_arn.problem(_with_samples(role))
+            if problem is not None or "*" in role or "?" in role:
+                ctx.add(
+                    "passRoles",
+                    f"{role!r} is not an IAM role ARN (no wildcards); name the role"
+                    + (f" ({problem})" if problem else ""),
+                )
     if arn is not None:
-        if not isinstance(arn, str) or not ROLE_ARN_PATTERN.match(arn):
+        problem = role_arn.problem(arn)
+        if problem is not None:
             ctx.add(
                 "executionRoleArn",
-                f"{arn!r} is not an IAM role ARN like arn:aws:iam::123456789012:role/name",
+                f"{problem}; give an IAM role ARN like arn:aws:iam::123456789012:role/name",
             )
         if statements is not None or pass_roles:
             ctx.add(
@@ -460,9 +572,53 @@ def _execution_role(raw: Any, ctx: IssueContext) -> ExecutionRoleConfig:
         ctx.add("permissions", "must be a list of {actions: [...], resources: [...]} statements")
         return ExecutionRoleConfig(pass_roles=pass_roles)
     parsed = [_statement(s, i, ctx) for i, s in enumerate(statements)]
-    return ExecutionRoleConfig(
-        statements=tuple(s for s in parsed if s is not None), pass_roles=pass_roles
-    )
+    good = tuple(s for s in parsed if s is not None)
+    _check_sids(statements, ctx)
+    if len(good) == len(parsed):
+        _check_policy_size(good, pass_roles, definition, ctx)
+    return ExecutionRoleConfig(statements=good, pass_roles=pass_roles)
+
+
+def _check_sids(statements: list[Any], ctx: IssueContext) -> None:
+    # IAM requires unique Sids in a policy; unnamed statements get Config<index>.
+    taken: dict[str, str] = {PASS_ROLE_SID.lower(): "the PassRole statement mlsched adds"}
+    for index, raw in enumerate(statements):
+        sid = raw.get("sid") if isinstance(raw, dict) else None
+        name = sid if isinstance(sid, str) and sid else default_sid(index)
+        where = taken.get(name.lower())
+        if where is not None:
+            ctx.add(
+                f"permissions[{index}].sid",
+                f"{name!r} is already used by {where}; sids are unique in a policy",
+            )
+        taken[name.lower()] = f"permissions[{index}]"
+
+
+def _check_policy_size(
+    statements: tuple[PermissionStatement, ...],
+    pass_roles: tuple[str, ...],
+    definition: PipelineDefinition | None,
+    ctx: IssueContext,
+) -> None:
+    longest = {
+        "AccountId": "123456789012",
+        "Region": max(limits.regions(), key=len),
+        "Partition": max(limits.partitions(), key=len),
+    }
+    extra = []
+    if definition is not None and "ExecutionRoleArn" in definition.placeholders:
+        # The role may pass itself: its own ARN joins the PassRole statement.
+        extra = [f"arn:{longest['Partition']}:iam::123456789012:role/{'n' * 64}"]
+    document = permissions_policy(statements, [*pass_roles, *extra], longest)
+    # IAM does not count white space toward the quota.
+    size = len(re.sub(r"\s", "", document))
+    if size > limits.IAM_INLINE_ROLE_POLICY_CHARS:
+        ctx.add(
+            "permissions",
+            f"the execution role's inline policy would be up to {size} characters; IAM allows "
+            f"{limits.IAM_INLINE_ROLE_POLICY_CHARS} per role ({limits.IAM_QUOTAS_PAGE}). Use "
+            "wildcards in resource paths or fewer statements",
+        )
 
 
 def _statement(raw: Any, index: int, ctx: IssueContext) -> PermissionStatement | None:
@@ -483,32 +639,60 @@ def _statement(raw: Any, index: int, ctx: IssueContext) -> PermissionStatement |
         good = False
     else:
         for action in actions:
-            if not IAM_ACTION_PATTERN.match(action) or action.split(":")[1] == "*":
-                ctx.add(
-                    f"{key}.actions",
-                    f"{action!r} is not a least-privilege action; name the actions "
-                    "(service:Action) instead of a whole service or `*`",
-                )
-                good = False
-            if action.lower() == "iam:passrole":
-                ctx.add(
-                    f"{key}.actions",
-                    "grant iam:PassRole through `passRoles` so it is limited to SageMaker",
-                )
+            problem = _action_problem(action)
+            if problem is not None:
+                ctx.add(f"{key}.actions", problem)
                 good = False
     if not is_str_list(resources) or not resources:
         ctx.add(f"{key}.resources", "must be a non-empty list of ARNs")
         good = False
     else:
         for resource in resources:
-            good = _arn_placeholders_ok(resource, f"{key}.resources", ctx) and good
+            if not _arn_placeholders_ok(resource, f"{key}.resources", ctx):
+                good = False
+                continue
+            problem = _arn_problem(_with_samples(resource))
+            if problem is not None:
+                ctx.add(f"{key}.resources", f"{problem}; name the resources by ARN")
+                good = False
     sid = raw.get("sid")
-    if sid is not None and (not isinstance(sid, str) or not sid.isalnum()):
-        ctx.add(f"{key}.sid", "must be alphanumeric")
+    if sid is not None and (
+        not isinstance(sid, str) or not sid or not limits.SID_PATTERN.fullmatch(sid)
+    ):
+        ctx.add(
+            f"{key}.sid",
+            f"{sid!r} is not a Sid: IAM allows ASCII letters and digits only ({limits.SID_PAGE})",
+        )
         good = False
     if not good:
         return None
     return PermissionStatement(actions=tuple(actions), resources=tuple(resources), sid=sid)
+
+
+def _action_problem(action: str) -> str | None:
+    """What IAM (or the passRoles rule) says about one action pattern, judged by what it
+    grants on AWS's published action list, not by its spelling."""
+    try:
+        iam.parse_action(action)
+    except ValueError as error:
+        return str(error)
+    granted = iam.expand_actions(action)
+    if not granted:
+        suggestion = iam.suggest_action(action)
+        hint = f"did you mean {suggestion!r}?" if suggestion else "check the service's action list"
+        return f"{action!r} grants no action AWS documents; {hint}"
+    whole = iam.covers_whole_service(action)
+    if whole is not None or (len(granted) > 1 and "*" in action.split(":", 1)[0]):
+        return (
+            f"{action!r} grants every action of {whole or 'several services'}; name the "
+            "actions (service:Action) instead of a whole service or `*`"
+        )
+    if "iam:PassRole" in granted:
+        return (
+            f"{action!r} grants iam:PassRole; grant it through `passRoles` so it is limited "
+            "to SageMaker"
+        )
+    return None
 
 
 def _arn_placeholders_ok(text: str, key: str, ctx: IssueContext) -> bool:

@@ -10,9 +10,10 @@ import pulumi_aws as aws
 
 from modules.aws import context as aws_context
 from modules.aws.config import PLACEHOLDER_PATTERN, PermissionStatement
+from modules.aws.role_policy import SAGEMAKER_PRINCIPAL, permissions_policy
 
 TYPE_TOKEN = "mlsched:iam:PipelineExecutionRole"
-SAGEMAKER_PRINCIPAL = "sagemaker.amazonaws.com"
+__all__ = ["SAGEMAKER_PRINCIPAL", "PipelineExecutionRole", "permissions_policy", "trust_policy"]
 
 
 @dataclass(frozen=True)
@@ -50,39 +51,6 @@ def trust_policy() -> str:
         },
         sort_keys=True,
     )
-
-
-def permissions_policy(
-    statements: tuple[PermissionStatement, ...],
-    pass_role_arns: list[str],
-    values: dict[str, str] | None = None,
-) -> str:
-    """The inline policy; `values` fills `${AccountId}`-style placeholders in ARNs."""
-
-    def fill(arn: str) -> str:
-        return PLACEHOLDER_PATTERN.sub(lambda m: (values or {})[m.group(1)], arn)
-
-    document_statements: list[dict] = []
-    for index, statement in enumerate(statements):
-        document_statements.append(
-            {
-                "Sid": statement.sid or f"Config{index}",
-                "Effect": "Allow",
-                "Action": sorted(statement.actions),
-                "Resource": sorted(fill(r) for r in statement.resources),
-            }
-        )
-    if pass_role_arns:
-        document_statements.append(
-            {
-                "Sid": "PassRoleToSageMakerOnly",
-                "Effect": "Allow",
-                "Action": "iam:PassRole",
-                "Resource": sorted(fill(r) for r in pass_role_arns),
-                "Condition": {"StringEquals": {"iam:PassedToService": SAGEMAKER_PRINCIPAL}},
-            }
-        )
-    return json.dumps({"Version": "2012-10-17", "Statement": document_statements}, sort_keys=True)
 
 
 class PipelineExecutionRole(pulumi.ComponentResource):

@@ -28,7 +28,17 @@ DEFINITION = {
         {
             "Name": "Prepare",
             "Type": "Processing",
-            "Arguments": {"RoleArn": "${ExecutionRoleArn}"},
+            "Arguments": {
+                "RoleArn": "${ExecutionRoleArn}",
+                "ProcessingResources": {
+                    "ClusterConfig": {
+                        "InstanceType": "ml.m5.large",
+                        "InstanceCount": 1,
+                        "VolumeSizeInGB": 30,
+                    }
+                },
+                "AppSpecification": {"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/x"},
+            },
         }
     ],
 }

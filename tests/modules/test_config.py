@@ -140,7 +140,7 @@ def test_stack_tags_are_checked_against_every_cloud_the_stack_uses(
 ) -> None:
     issue = only(definition_dir, entry(), stack_tags={"aws:owner": "x"})
     assert (issue.pipeline, issue.key) == (None, "mlsched:tags.aws:owner")
-    assert "may not start with aws: (aws)" in issue.problem
+    assert "may not start with aws: (reserved for AWS) (aws)" in issue.problem
 
 
 def test_a_missing_schedule_shows_the_clouds_example(definition_dir: Path) -> None:

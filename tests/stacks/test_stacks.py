@@ -197,16 +197,47 @@ def test_missing_stack_config_file_is_a_config_error(stacks_dir: Path) -> None:
         run_stack(stacks_dir / "dev", "qa")
 
 
-def test_a_stack_without_pipelines_config_fails_instead_of_deploying_nothing(
-    stacks_dir: Path, tmp_path: Path
-) -> None:
+def qa_stack(stacks_dir: Path, tmp_path: Path, config: str) -> Path:
     import shutil
-
-    import pulumi
 
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(stacks_dir / "prod" / name, tmp_path / name)
+    (tmp_path / "Pulumi.qa.yaml").write_text(config)
+    return tmp_path
+
+
+def test_a_misspelt_stack_key_fails_with_the_closest_key_instead_of_deploying_nothing(
+    stacks_dir: Path, tmp_path: Path
+) -> None:
     # A typo (`pipeline:`) must not silently plan the deletion of every pipeline.
-    (tmp_path / "Pulumi.qa.yaml").write_text("config:\n  mlsched:pipeline: []\n")
-    with pytest.raises(pulumi.ConfigMissingError, match="mlsched:pipelines"):
-        run_stack(tmp_path, "qa")
+    qa = qa_stack(stacks_dir, tmp_path, "config:\n  mlsched:pipeline: []\n  mlsched:tag: {}\n")
+    with pytest.raises(ConfigError) as caught:
+        run_stack(qa, "qa")
+    problems = {issue.key: issue.problem for issue in caught.value.issues}
+    assert "did you mean 'mlsched:pipelines'?" in problems["mlsched:pipeline"]
+    assert "did you mean 'mlsched:tags'?" in problems["mlsched:tag"]
+
+
+@pytest.mark.parametrize("config", ["config: {}\n", "config:\n  mlsched:pipelines:\n"])
+def test_a_stack_without_pipelines_deploys_none_as_documented(
+    stacks_dir: Path, tmp_path: Path, config: str
+) -> None:
+    run = run_stack(qa_stack(stacks_dir, tmp_path, config), "qa")
+    assert run.outputs == {"pipelines": {}}, "mlsched:pipelines defaults to empty"
+
+
+def test_the_plan_reference_time_reaches_the_program(stacks_dir: Path, tmp_path: Path) -> None:
+    config = (
+        "config:\n  mlsched:pipelines:\n    - name: once\n"
+        "      definition: ../../pipelines/churn-training.json\n"
+        "      schedule: at(2026-03-01T12:00:00)\n"
+    )
+    root = tmp_path / "repo"
+    (root / "stacks" / "qa").mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(stacks_dir.parent / "pipelines", root / "pipelines")
+    qa = qa_stack(stacks_dir, root / "stacks" / "qa", config)
+    assert run_stack(qa, "qa", reference=datetime(2026, 2, 1, tzinfo=UTC)).outputs["pipelines"]
+    with pytest.raises(ConfigError, match="never fires after 2026-04-01T00:00:00Z"):
+        run_stack(qa, "qa", reference=datetime(2026, 4, 1, tzinfo=UTC))

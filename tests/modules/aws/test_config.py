@@ -323,18 +323,22 @@ def write(definition_dir: Path, document: Any) -> str:
 
 
 def test_definition_with_wrong_version_is_rejected(definition_dir: Path) -> None:
-    doc = {"Version": "2012-10-17", "Parameters": [], "Steps": [{"Name": "A"}]}
+    doc = {
+        "Version": "2012-10-17",
+        "Parameters": [],
+        "Steps": [{"Name": "A", "Type": "Fail", "Arguments": {}}],
+    }
     issue = only(definition_dir, entry(definition=write(definition_dir, doc)))
-    assert "has Version '2012-10-17'" in issue.problem
+    assert "Version: is '2012-10-17'" in issue.problem
     assert '"Version": "2020-12-01"' in issue.problem
 
 
 def test_empty_object_definition_lists_every_missing_part(definition_dir: Path) -> None:
     found = problems(definition_dir, entry(definition=write(definition_dir, {})))
     text = " | ".join(i.problem for i in found)
-    assert "has Version None" in text
-    assert 'has no "Parameters" list' in text
-    assert 'has no "Steps"' in text
+    assert "Version: is None" in text
+    assert 'Parameters: is missing; add "Parameters": []' in text
+    assert "Steps: is missing or empty" in text
 
 
 def test_definition_that_is_not_an_object_is_rejected(definition_dir: Path) -> None:
@@ -346,23 +350,31 @@ def test_parameter_entries_need_a_name_and_a_known_type(definition_dir: Path) ->
     doc = {
         "Version": "2020-12-01",
         "Parameters": [{"Type": "String"}, {"Name": "X", "Type": "Date"}],
-        "Steps": [{"Name": "A"}],
+        "Steps": [{"Name": "A", "Type": "Fail", "Arguments": {}}],
     }
     found = problems(definition_dir, entry(definition=write(definition_dir, doc)))
     text = " | ".join(i.problem for i in found)
-    assert "every Parameters entry needs a string Name" in text
-    assert "parameter 'X' has Type 'Date'" in text
+    assert "Parameters[0]: needs a string Name" in text
+    assert "Parameters[1].Type: 'Date' is not a parameter type" in text
 
 
 def test_unknown_placeholder_in_definition_is_rejected(definition_dir: Path) -> None:
-    doc = {"Version": "2020-12-01", "Parameters": [], "Steps": [{"RoleArn": "${RoleArn}"}]}
+    doc = {
+        "Version": "2020-12-01",
+        "Parameters": [],
+        "Steps": [{"Name": "A", "Type": "Fail", "Arguments": {"ErrorMessage": "${RoleArn}"}}],
+    }
     issue = only(definition_dir, entry(definition=write(definition_dir, doc)))
     assert "unknown placeholder(s) ${RoleArn}" in issue.problem
     assert "${ExecutionRoleArn}" in issue.problem
 
 
 def test_definition_over_the_inline_limit_must_move_to_s3(definition_dir: Path) -> None:
-    doc = {"Version": "2020-12-01", "Parameters": [], "Steps": [{"Name": "x" * 1_048_576}]}
+    doc = {
+        "Version": "2020-12-01",
+        "Parameters": [],
+        "Steps": [{"Name": "x" * 1_048_576, "Type": "Fail", "Arguments": {}}],
+    }
     issue = only(definition_dir, entry(definition=write(definition_dir, doc)))
     assert "Upload it to S3" in issue.problem
 
@@ -370,7 +382,7 @@ def test_definition_over_the_inline_limit_must_move_to_s3(definition_dir: Path) 
 def test_malformed_s3_location_is_rejected(definition_dir: Path) -> None:
     issue = only(definition_dir, entry(definition="s3://Bad_Bucket"))
     assert issue.key == "definition"
-    assert "is not an s3://bucket/key location" in issue.problem
+    assert "names no object key; use s3://bucket/key" in issue.problem
 
 
 # --- run parameters ---------------------------------------------------------------------------
@@ -392,7 +404,8 @@ def test_run_parameter_value_must_match_the_declared_type(
 ) -> None:
     issue = only(definition_dir, entry(parameters={name: value}))
     assert issue.key == f"parameters.{name}"
-    assert f"is not a valid {kind}" in issue.problem
+    assert f"is not a{'n' if kind == 'Integer' else ''} {kind}" in issue.problem
+    assert "the type the definition declares" in issue.problem
 
 
 def test_underscore_parameter_names_are_fine_for_scheduler_but_not_rules(
@@ -404,17 +417,23 @@ def test_underscore_parameter_names_are_fine_for_scheduler_but_not_rules(
         entry(trigger="rule", schedule="rate(1 day)", parameters={"input_prefix": "x"}),
     )
     assert issue.key == "parameters.input_prefix"
-    assert "not a valid EventBridge rule parameter name" in issue.problem
+    assert (
+        "EventBridge PutTargets Targets[].SageMakerPipelineParameters"
+        ".PipelineParameterList[].Name's pattern" in issue.problem
+    )
 
 
 def test_parameter_value_longer_than_1024_characters_is_rejected(definition_dir: Path) -> None:
     issue = only(definition_dir, entry(parameters={"InputPath": "s" * 1025}))
-    assert "value is 1025 characters; EventBridge scheduler accepts 1-1024" in issue.problem
+    assert (
+        "is 1025 characters; Scheduler CreateSchedule Target.SageMakerPipelineParameters"
+        ".PipelineParameterList[].Value accepts at most 1024"
+    ) in issue.problem
 
 
 def test_empty_parameter_value_is_rejected_by_scheduler(definition_dir: Path) -> None:
     issue = only(definition_dir, entry(parameters={"InputPath": ""}))
-    assert "accepts 1-1024" in issue.problem
+    assert "PipelineParameterList[].Value needs at least 1" in issue.problem
 
 
 def test_more_than_200_parameters_are_rejected(definition_dir: Path) -> None:
@@ -441,7 +460,7 @@ def test_parameters_must_be_a_map(definition_dir: Path) -> None:
 def test_names_sagemaker_rejects_are_rejected(definition_dir: Path, name: Any) -> None:
     issue = only(definition_dir, entry(name=name))
     assert issue.key == "name"
-    assert "not a valid SageMaker pipeline name" in issue.problem
+    assert "does not match SageMaker CreatePipeline PipelineName's pattern" in issue.problem
 
 
 def test_name_longer_than_derived_resource_names_allow_is_rejected(definition_dir: Path) -> None:
@@ -467,12 +486,21 @@ def test_duplicate_names_are_rejected_case_insensitively(definition_dir: Path) -
     ("key", "value", "fragment"),
     [
         ("enabled", "yes", "must be true or false"),
-        ("retryAttempts", 186, "outside the range AWS accepts, 0-185"),
+        (
+            "retryAttempts",
+            186,
+            "186 is outside 0-185, the range of Scheduler CreateSchedule "
+            "Target.RetryPolicy.MaximumRetryAttempts",
+        ),
         ("retryAttempts", True, "must be a whole number"),
         ("maxEventAgeSeconds", 59, "60-86400"),
-        ("parallelism", 0, "outside the range"),
+        ("parallelism", 0, "0 is outside 1-inf, the range of SageMaker CreatePipeline"),
         ("description", 5, "must be a string"),
-        ("description", "x" * 3073, "must be a string of at most 3072"),
+        (
+            "description",
+            "x" * 3073,
+            "is 3073 characters; SageMaker CreatePipeline PipelineDescription accepts at most 3072",
+        ),
         ("alarmActions", "arn:aws:sns:us-east-1:123456789012:t", "must be a list of strings"),
         ("alarmActions", ["oncall"], "is not an ARN"),
         ("tags", ["a"], "must be a map"),
@@ -512,7 +540,7 @@ def test_existing_role_arn_is_used_as_is(definition_dir: Path) -> None:
 def test_existing_role_arn_must_be_a_role_arn(definition_dir: Path) -> None:
     issue = only(definition_dir, entry(executionRoleArn="arn:aws:iam::123:user/me"))
     assert issue.key == "executionRoleArn"
-    assert "is not an IAM role ARN" in issue.problem
+    assert "does not match SageMaker CreatePipeline RoleArn's pattern" in issue.problem
 
 
 def test_existing_role_cannot_be_combined_with_permissions(definition_dir: Path) -> None:
@@ -527,8 +555,8 @@ def test_existing_role_cannot_be_combined_with_permissions(definition_dir: Path)
 @pytest.mark.parametrize(
     ("statement", "key", "fragment"),
     [
-        ({"actions": ["s3:*"], "resources": ["arn:aws:s3:::b"]}, "actions", "least-privilege"),
-        ({"actions": ["*"], "resources": ["arn:aws:s3:::b"]}, "actions", "least-privilege"),
+        ({"actions": ["s3:*"], "resources": ["arn:aws:s3:::b"]}, "actions", "name the actions"),
+        ({"actions": ["*"], "resources": ["arn:aws:s3:::b"]}, "actions", "name the actions"),
         ({"actions": ["iam:PassRole"], "resources": ["*"]}, "actions", "through `passRoles`"),
         ({"actions": [], "resources": ["arn:aws:s3:::b"]}, "actions", "non-empty list"),
         ({"actions": ["s3:GetObject"], "resources": []}, "resources", "non-empty list of ARNs"),
@@ -537,7 +565,11 @@ def test_existing_role_cannot_be_combined_with_permissions(definition_dir: Path)
             "resources",
             "unknown placeholder(s) ${Bucket}",
         ),
-        ({"actions": ["s3:GetObject"], "resources": ["x"], "sid": "a-b"}, "sid", "alphanumeric"),
+        (
+            {"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b"], "sid": "a-b"},
+            "sid",
+            "IAM allows ASCII letters and digits only",
+        ),
         ({"action": ["s3:GetObject"], "resources": ["x"]}, "action", "did you mean 'actions'?"),
     ],
 )

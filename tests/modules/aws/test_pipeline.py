@@ -78,7 +78,10 @@ def test_inline_body_gets_placeholders_filled(run: Callable[..., StackRun]) -> N
 
 
 def test_body_without_placeholders_is_sent_verbatim(run: Callable[..., StackRun]) -> None:
-    plain = '{"Version": "2020-12-01", "Parameters": [], "Steps": [{"Name": "A"}]}'
+    plain = (
+        '{"Version": "2020-12-01", "Parameters": [], '
+        '"Steps": [{"Name": "A", "Type": "Fail", "Arguments": {}}]}'
+    )
     child = run(build(definition_body=plain)).named("churn-pipeline")
     assert child.inputs["pipelineDefinition"] == {"pipelineDefinitionBody": plain}, child.urn
 

@@ -119,7 +119,13 @@ def test_definition_without_the_role_placeholder_does_not_pass_the_role(
     run: Callable[..., StackRun], definition_dir: Path
 ) -> None:
     (definition_dir / "plain.json").write_text(
-        json.dumps({"Version": "2020-12-01", "Parameters": [], "Steps": [{"Name": "A"}]})
+        json.dumps(
+            {
+                "Version": "2020-12-01",
+                "Parameters": [],
+                "Steps": [{"Name": "A", "Type": "Fail", "Arguments": {}}],
+            }
+        )
     )
     result = run(build(definition_dir, definition="plain.json", parameters={}))
     assert [r.name for r in result.of_type("aws:iam/rolePolicy:RolePolicy")] == [
