@@ -12,15 +12,15 @@ import sys
 from pathlib import Path
 
 from modules.config import CLOUDS, DEFAULT_CLOUD
-from tools.mockrun import read_project_name, read_stack_config
+from modules.stackfile import read_project, read_stack
 
 STACKS_DIR = Path(__file__).resolve().parents[1] / "stacks"
 
 
 def clouds(stack: str, stacks_dir: Path = STACKS_DIR) -> dict[str, bool]:
     stack_dir = stacks_dir / stack
-    config = read_stack_config(stack_dir, stack, read_project_name(stack_dir))
-    entries = config.get(f"{read_project_name(stack_dir)}:pipelines") or []
+    project = read_project(stack_dir).name
+    entries = read_stack(stack_dir, stack, project).config.get(f"{project}:pipelines") or []
     used = {entry.get("cloud", DEFAULT_CLOUD) for entry in entries if isinstance(entry, dict)}
     return {cloud: cloud in used for cloud in CLOUDS}
 
