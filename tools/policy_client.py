@@ -39,7 +39,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -305,28 +304,25 @@ class PolicyClient:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
-    def start(self) -> PolicyClient:
+    def start(self, process: subprocess.Popen[bytes] | None = None) -> PolicyClient:
+        """Start the pack, or adopt `process`, one `tools.pack_process.spawn` started earlier
+        for this pack (so its start-up overlapped the caller's imports)."""
         if self._proc is not None:
             return self
         if not (self.pack_dir / "PulumiPolicy.yaml").is_file():
+            if process is not None:
+                process.kill()
             raise PolicyClientError(f"{self.pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
-        env = {
-            **os.environ,
-            "PULUMI_PROJECT": self.project,
-            "PULUMI_STACK": self.stack,
-            "PULUMI_ORGANIZATION": self.organization,
-            "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
-            **self.extra_env,
-        }
-        cmd = [self.python, "-u", "-m", "pulumi.policy", _ENGINE_ADDRESS, str(self.pack_dir)]
-        self._proc = subprocess.Popen(
-            cmd,
-            cwd=self.pack_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # a Ctrl-C in the terminal must not kill it mid-call
+        from tools.pack_process import spawn
+
+        self._proc = process or spawn(
+            self.pack_dir,
+            stack=self.stack,
+            project=self.project,
+            organization=self.organization,
+            dry_run=self.dry_run,
+            python=self.python,
+            env=self.extra_env,
         )
         # Outside its own process group the pack no longer dies with the terminal: make sure it
         # dies with us whatever way the caller exits (exception, Ctrl-C, forgotten close()).

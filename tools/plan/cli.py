@@ -7,12 +7,13 @@ configuration error (a message, never a traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from tools.plan import render_json, render_markdown
 from tools.plan.model import StackPlan
@@ -37,6 +38,8 @@ class Request:
     fmt: str
     color: bool | None
     policies: bool
+    # The pack's process, started before the heavy imports (tools.pack_process.spawn).
+    pack_process: Any = field(default=None, compare=False, repr=False)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -225,14 +228,28 @@ def main(
         args = build_parser(prog).parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2), already printed by argparse
         return int(exit_.code or 0)
+    early = None
     try:
         request = make_request(args, now)
         if planner is None:
+            if request.policies:
+                # Start the pack first: its interpreter boots on the other core while this one
+                # imports pulumi and the providers (the runner adopts the process).
+                from tools.pack_process import spawn
+
+                early = spawn(request.policy_pack, stack=request.stacks[0])
+                request = replace(request, pack_process=early)
             from tools.plan.runner import plan_stacks as planner
         plans = planner(request)
     except UsageError as error:
         stderr.write(f"plan: error: {error}\n")
         return EXIT_USAGE
+    finally:
+        if early is not None and early.poll() is None:
+            # Adopted and closed by the runner unless planning failed before it could.
+            with contextlib.suppress(ProcessLookupError):
+                early.kill()
+            early.wait()
     if request.out is not None:
         write_reports(plans, request.out)
     emit(plans, request.fmt, request.color, stdout)

@@ -81,7 +81,7 @@ def plan_stacks(request: Request, *, client: Any = None) -> tuple[StackPlan, ...
             request.policy_pack, stack=request.stacks[0], call_timeout=CALL_TIMEOUT
         )
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy") if client else None
-    started = pool.submit(client.start) if pool and owned else None
+    started = pool.submit(client.start, request.pack_process) if pool and owned else None
 
     def judge(stack: str, run: Any) -> StackPlan:
         config_path = request.policy_config_dir / f"{stack}.json"

@@ -233,3 +233,51 @@ def test_module_entry_point_runs_main(monkeypatch, capsys):
         runpy.run_module("tools.plan", run_name="__main__")
     assert exit_.value.code == 0
     assert "offline plan" in capsys.readouterr().out.lower()
+
+
+def test_the_policy_pack_starts_before_the_heavy_imports_and_dies_if_planning_fails(
+    repo, monkeypatch
+):
+    import subprocess
+    import sys
+
+    from tools import pack_process
+    from tools.plan import runner
+
+    started = []
+
+    def fake_spawn(pack_dir, *, stack):
+        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        started.append((pack_dir, stack, proc))
+        return proc
+
+    def failing_planner(request):
+        assert request.pack_process is started[0][2], "the runner adopts the early process"
+        raise cli.UsageError("the policy pack could not judge stack dev: boom")
+
+    monkeypatch.setattr(pack_process, "spawn", fake_spawn)
+    monkeypatch.setattr(runner, "plan_stacks", failing_planner)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(
+        ["--stacks-dir", str(repo / "stacks"), "--policy-pack", str(repo / "policies")],
+        stdout=out,
+        stderr=err,
+    )
+    assert code == 2
+    ((pack_dir, stack, proc),) = started
+    assert (pack_dir, stack) == (repo / "policies", "dev")
+    assert proc.poll() is not None, "an early pack the runner never adopted is killed"
+
+
+def test_without_policies_no_pack_is_started(repo, monkeypatch):
+    from tools import pack_process
+    from tools.plan import runner
+
+    monkeypatch.setattr(pack_process, "spawn", lambda *a, **k: pytest.fail("spawned a pack"))
+    monkeypatch.setattr(runner, "plan_stacks", lambda request: ())
+    code = cli.main(
+        ["--stacks-dir", str(repo / "stacks"), "--no-policies", "--format", "none"],
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    assert code == 0

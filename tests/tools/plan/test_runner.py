@@ -165,7 +165,7 @@ def test_owned_client_is_started_in_the_background_and_closed(tmp_path, runs, mo
             super().__init__()
             events.append(f"new {pack_dir.name} {stack} {call_timeout:.0f}s")
 
-        def start(self):
+        def start(self, process=None):
             events.append("start")
             return self
 
@@ -184,7 +184,7 @@ def test_owned_client_that_fails_to_start_is_still_closed(tmp_path, runs, monkey
         def __init__(self, pack_dir, *, stack, call_timeout):
             super().__init__()
 
-        def start(self):
+        def start(self, process=None):
             raise PolicyClientError("printed no port within 60s")
 
         def close(self):
