@@ -227,3 +227,40 @@ def test_runs_leave_no_open_event_loop_behind(mini: Path) -> None:
         if isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed()
     ]
     assert open_loops == [], open_loops
+
+
+def test_an_output_that_fails_after_the_program_returns_still_fails_the_run() -> None:
+    import pulumi_aws as aws
+
+    from tools.mockrun import run_program
+
+    def program() -> None:
+        queue = aws.sqs.Queue("q")
+
+        def explode(arn: str) -> str:
+            raise ValueError(f"cannot use {arn}")
+
+        queue.arn.apply(explode)
+
+    with pytest.raises(ValueError, match="cannot use arn:aws:sqs"):
+        run_program(program)
+
+
+def test_outputs_chained_on_outputs_all_settle_before_the_run_ends() -> None:
+    import pulumi
+    import pulumi_aws as aws
+
+    from tools.mockrun import run_program
+
+    def program() -> None:
+        previous = aws.sqs.Queue("q0")
+        for i in range(1, 40):
+            # Each queue's name waits for the previous queue's ARN: 40 waves of outputs.
+            previous = aws.sqs.Queue(
+                f"q{i}", name=previous.arn.apply(lambda arn, i=i: f"q{i}-{arn[-4:]}")
+            )
+        pulumi.export("last", previous.name)
+
+    run = run_program(program)
+    assert len(run.of_type("aws:sqs/queue:Queue")) == 40
+    assert run.outputs["last"].startswith("q39-")
