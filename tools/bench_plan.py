@@ -3,13 +3,21 @@
 ``make bench-plan`` (or ``python -m tools.bench_plan``). Figures, not pass/fail; the goals are
 printed next to them:
 
-- `make plan` of the shipped stacks (a fresh `python -m tools.plan` process, all stacks) against
-  the floor: a bare Python process that imports pulumi, pulumi_aws and pulumi_aws_native.
-  Goal: within 3x.
+- `mlsched plan` of the shipped stacks (a fresh process, all stacks) against the floor: a bare
+  Python process that imports pulumi and loads the provider modules the stacks' programs load
+  (found by running the stacks under mocks in a probe process, so a stack that starts using
+  Azure or Google Cloud moves the floor with it). Pulumi's provider packages import their
+  submodules lazily, so `import pulumi_aws.iam` alone costs nearly nothing; the floor touches
+  each module so it really loads, as a program using it must. Floor and plan runs alternate, so
+  a busy machine slows both alike. Goal: within 1.5x.
 - a synthetic stack of N scheduled pipelines (N = 10, 100, 1,000), generated in a temporary
   folder from prod's first pipeline: time of each phase and peak memory, each size in a fresh
   process so peaks do not mix. Goals: close to linear in N; policy evaluation (Analyze per
   resource + AnalyzeStack) takes less than the mock registration of the same resources.
+- `mlsched diff` of the synthetic stack (N = --diff-size, default 1,000) in a throw-away git
+  repository, one pipeline's schedule changed in the working tree, against one `mlsched plan` of
+  the same stack; peak memory of the diff's whole process tree (two plans and two policy packs
+  run at once). Goal: within 2.2x one plan.
 
 Python start-up depends heavily on whether bytecode caches exist; with PYTHONDONTWRITEBYTECODE
 set and no `__pycache__` in the environment every import compiles from source. The floor and the
@@ -38,7 +46,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = "2026-01-01T00:00:00Z"
-FLOOR = "import pulumi, pulumi_aws, pulumi_aws_native"
+PROBE_STACKS = ("dev", "staging", "prod")
 TEMPLATE_STACK = "prod"
 BENCH_STACK = "bench"
 
@@ -154,12 +162,147 @@ def measure(root: Path, count: int, policy_config: Path) -> dict[str, Any]:
 
 def wall(argv: Sequence[str], repeat: int, env: dict[str, str] | None = None) -> float:
     """Median wall time of a fresh process (its output discarded)."""
-    times = []
+    return walls([argv], repeat, env)[0]
+
+
+def walls(argvs: Sequence[Sequence[str]], repeat: int, env: dict[str, str] | None = None) -> list:
+    """Median wall time of each command, the commands run in turn `repeat` times (so load that
+    comes and goes on a shared machine falls on all of them)."""
+    times: list[list[float]] = [[] for _ in argvs]
     for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(argv, cwd=REPO, check=True, capture_output=True, env=env)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for i, argv in enumerate(argvs):
+            started = time.perf_counter()
+            subprocess.run(argv, cwd=REPO, check=True, capture_output=True, env=env)
+            times[i].append(time.perf_counter() - started)
+    return [statistics.median(t) for t in times]
+
+
+def provider_modules(stacks: Sequence[str] = PROBE_STACKS) -> list[str]:
+    """The provider subpackages (`pulumi_aws.iam`, ...) the stacks' programs really load; run in
+    a probe process so this process's imports do not count."""
+    import contextlib
+    import io
+
+    from tools.mockrun import run_stack
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        for stack in stacks:
+            run_stack(REPO / "stacks" / stack, stack)
+    return sorted(
+        name
+        for name, module in list(sys.modules.items())
+        if name.startswith("pulumi_")
+        and name.count(".") == 1
+        and not name.split(".")[1].startswith("_")
+        and hasattr(module, "__path__")
+        # Still a placeholder: pulumi's lazy import turns it into a plain module on first use.
+        and type(module).__name__ != "_LazyModule"
+    )
+
+
+def floor_code(modules: Sequence[str]) -> str:
+    """A program that imports pulumi and loads `modules` (any attribute access loads a lazily
+    imported module; `__all__` is one every provider subpackage has)."""
+    return (
+        "import importlib, pulumi\n"
+        f"for name in {list(modules)!r}:\n"
+        "    getattr(importlib.import_module(name), '__all__', None)\n"
+    )
+
+
+def tree_peak_rss_mib(pid: int, stop: Any, interval: float = 0.1) -> float:
+    """Largest sum of VmRSS over `pid` and its descendants, sampled until `stop` is set."""
+    peak = 0.0
+    while not stop.is_set():
+        parents: dict[int, int] = {}
+        rss: dict[int, float] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                child = int(stat.parent.name)
+                parents[child] = int(fields[1])
+                for line in (stat.parent / "status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        rss[child] = int(line.split()[1]) / 1024
+            except (OSError, IndexError, ValueError):
+                continue
+        tree = {pid}
+        grew = True
+        while grew:
+            grew = False
+            for child, parent in parents.items():
+                if parent in tree and child not in tree:
+                    tree.add(child)
+                    grew = True
+        peak = max(peak, sum(rss.get(p, 0.0) for p in tree))
+        stop.wait(interval)
+    return peak
+
+
+def diff_repo(root: Path, count: int) -> Path:
+    """A git repository with the synthetic stack of `count` pipelines committed, and the first
+    pipeline's schedule changed in the working tree."""
+    for name in ("modules", "policies", "tools"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    stack_dir = synthetic_stack(root, count)
+    config_dir = root / "policies" / "config"
+    shutil.copy2(config_dir / f"{TEMPLATE_STACK}.json", config_dir / f"{BENCH_STACK}.json")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    git("init", "--quiet", "--initial-branch=main")
+    git("add", "-A")
+    git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-qm", "base")
+    config = stack_dir / f"Pulumi.{BENCH_STACK}.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["config"]["mlsched:pipelines"][0]["schedule"] = "rate(1 hour)"
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def measure_diff(count: int, repeat: int) -> dict[str, Any]:
+    """One `mlsched plan` and one `mlsched diff --base HEAD` of the synthetic stack, alternately."""
+    import threading
+
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as root, tempfile.TemporaryDirectory() as out:
+        repo = diff_repo(Path(root), count)
+        common = ["--stack", BENCH_STACK, "--format", "none", "--at", REFERENCE, "--out", out]
+        plan = [python, "-m", "tools.mlsched", "plan", *common]
+        diff = [python, "-m", "tools.mlsched", "diff", "--base", "HEAD", *common]
+        plans, diffs, peaks = [], [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run(plan, cwd=repo, capture_output=True, check=False)
+            plans.append(time.perf_counter() - started)
+            stop = threading.Event()
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                diff, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            sampled: list[float] = []
+            sampler = threading.Thread(
+                target=lambda p, out, halt: out.append(tree_peak_rss_mib(p.pid, halt)),
+                args=(proc, sampled, stop),
+            )
+            sampler.start()
+            code = proc.wait()
+            diffs.append(time.perf_counter() - started)
+            stop.set()
+            sampler.join()
+            peaks.append(sampled[0] if sampled else 0.0)
+            if code not in (0, 1):
+                raise RuntimeError(f"mlsched diff exited {code} on the synthetic stack")
+        doc = json.loads((Path(out) / "diff.json").read_text(encoding="utf-8"))
+    changed = [p["name"] for s in doc["stacks"] for p in s["pipelines"]]
+    return {
+        "pipelines": count,
+        "plan_s": statistics.median(plans),
+        "diff_s": statistics.median(diffs),
+        "peak_mib": max(peaks),
+        "changed": changed,
+    }
 
 
 def cached_bytecode_env(prefix: str) -> dict[str, str]:
@@ -181,8 +324,12 @@ def _bytecode_note() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench_plan", description=__doc__)
     parser.add_argument("--sizes", default="10,100,1000", help="synthetic pipeline counts")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per wall-time figure")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per wall-time figure")
+    parser.add_argument(
+        "--diff-size", type=int, default=1000, help="pipelines of the diff benchmark (0: skip)"
+    )
     parser.add_argument("--measure", type=int, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     policy_config = REPO / "policies" / "config" / f"{TEMPLATE_STACK}.json"
@@ -190,28 +337,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.measure is not None:  # child mode: one size, one fresh process, JSON on stdout
         print(json.dumps(measure(args.root, args.measure, policy_config)))
         return 0
+    if args.probe:  # child mode: the provider modules the shipped stacks load
+        print(json.dumps(provider_modules()))
+        return 0
 
     python = sys.executable
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"bench-plan ({os.cpu_count()} cores, load average {load}; {_bytecode_note()})")
+    probe = subprocess.run(
+        [python, "-m", "tools.bench_plan", "--probe"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    modules = json.loads(probe.stdout.strip().splitlines()[-1])
+    floor_cmd = [python, "-c", floor_code(modules)]
+    print(f"  floor: a process importing pulumi and loading {', '.join(modules)}")
     with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as pycache:
-        plan_cmd = [python, "-m", "tools.plan", "--format", "none", "--at", REFERENCE, "--out", out]
+        plan_cmd = [
+            *(python, "-m", "tools.mlsched", "plan"),
+            *("--format", "none", "--at", REFERENCE, "--out", out),
+        ]
         conditions = [("as this environment runs it", None)]
         if sys.dont_write_bytecode and not os.environ.get("PYTHONPYCACHEPREFIX"):
             conditions.append(("with bytecode cached", cached_bytecode_env(pycache)))
         for label, env in conditions:
             if env is not None:  # warm the cache once, as a first run would
-                wall([python, "-c", FLOOR], 1, env)
-                wall(plan_cmd, 1, env)
-            floor = wall([python, "-c", FLOOR], args.repeat, env)
-            plan = wall(plan_cmd, args.repeat, env)
+                walls([floor_cmd, plan_cmd], 1, env)
+            floor, plan = walls([floor_cmd, plan_cmd], args.repeat, env)
             print(
-                f"  {label}: floor ({FLOOR}) {floor:.2f} s; make plan, all stacks "
-                f"{plan:.2f} s = {plan / floor:.1f}x the floor (goal: <= 3x; median of "
-                f"{args.repeat})"
+                f"  {label}: floor {floor:.2f} s; mlsched plan, all stacks {plan:.2f} s = "
+                f"{plan / floor:.2f}x the floor (goal: <= 1.5x; medians of {args.repeat}, "
+                "alternating)"
             )
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if sizes:
+        _synthetic(python, sizes)
+    if args.diff_size:
+        row = measure_diff(args.diff_size, max(1, min(args.repeat, 2)))
+        print(
+            f"  mlsched diff of the {row['pipelines']}-pipeline synthetic stack (one schedule "
+            f"changed: {', '.join(row['changed']) or 'none found'}): plan {row['plan_s']:.1f} s, "
+            f"diff {row['diff_s']:.1f} s = {row['diff_s'] / row['plan_s']:.2f}x one plan (goal: "
+            f"<= 2.2x); peak memory of the diff's process tree {row['peak_mib']:.0f} MiB"
+        )
+    return 0
+
+
+def _synthetic(python: str, sizes: Sequence[int]) -> None:
     print("  synthetic stack (prod's first pipeline cloned N times, each with its own daily time):")
     header = (
         f"  {'N':>6} {'resources':>9} {'register':>9} {'schedules':>9} {'policy':>8} "
@@ -251,7 +426,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             + ", ".join(per)
             + " (linear = the same factor)"
         )
-    return 0
 
 
 if __name__ == "__main__":

@@ -49,12 +49,20 @@ def test_child_mode_prints_one_json_line(monkeypatch, capsys, tmp_path):
 
 
 def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
-    walls = iter([2.0, 5.0, 0, 0, 1.0, 2.0])
-    monkeypatch.setattr(bench_plan, "wall", lambda argv, repeat, env=None: next(walls))
+    medians = iter([[2.0, 3.0], [0, 0], [1.0, 2.0]])
+    seen_floors = []
+
+    def fake_walls(argvs, repeat, env=None):
+        seen_floors.append(argvs[0][-1])
+        return next(medians)
+
+    monkeypatch.setattr(bench_plan, "walls", fake_walls)
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
 
     def fake_run(argv, **kwargs):
+        if "--probe" in argv:
+            return SimpleNamespace(stdout=json.dumps(["pulumi_aws.iam"]) + "\n")
         n = int(argv[argv.index("--measure") + 1])
         row = {
             "pipelines": n,
@@ -72,14 +80,80 @@ def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
         return SimpleNamespace(stdout=json.dumps(row) + "\n")
 
     monkeypatch.setattr(subprocess, "run", fake_run)
-    assert bench_plan.main(["--sizes", "10,100", "--repeat", "1"]) == 0
+    assert bench_plan.main(["--sizes", "10,100", "--repeat", "1", "--diff-size", "0"]) == 0
     out = capsys.readouterr().out
-    assert "make plan, all stacks 5.00 s = 2.5x the floor (goal: <= 3x" in out
-    assert (
-        "with bytecode cached: floor (import pulumi, pulumi_aws, pulumi_aws_native) 1.00 s" in out
-    )
+    assert "floor: a process importing pulumi and loading pulumi_aws.iam" in out
+    assert "'pulumi_aws.iam'" in seen_floors[0], "the floor loads what the probe found"
+    assert "mlsched plan, all stacks 3.00 s = 1.50x the floor (goal: <= 1.5x" in out
+    assert "with bytecode cached: floor 1.00 s; mlsched plan, all stacks 2.00 s" in out
     assert "growth 10 -> 100 pipelines (x10): register x10, policy x10, Analyze x10" in out
     assert "0.25" in out, "policy/registration ratio"
+
+
+def test_walls_alternate_the_commands_and_take_medians(monkeypatch):
+    order = []
+    monkeypatch.setattr(
+        subprocess, "run", lambda argv, **kw: order.append(argv[0]) or SimpleNamespace()
+    )
+    medians = bench_plan.walls([["a"], ["b"]], 3)
+    assert order == ["a", "b", "a", "b", "a", "b"]
+    assert len(medians) == 2
+
+
+def test_the_floor_really_loads_the_lazily_imported_provider_modules():
+    code = bench_plan.floor_code(["pulumi_aws.sqs"]) + (
+        "import sys\nprint(type(sys.modules['pulumi_aws.sqs']).__name__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "module", "a _LazyModule would mean the floor skipped the load"
+
+
+def test_the_probe_finds_the_provider_modules_the_shipped_stacks_load():
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools.bench_plan", "--probe"],
+        cwd=bench_plan.REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert {"pulumi_aws.iam", "pulumi_aws_native.sagemaker", "pulumi_aws.scheduler"} <= set(
+        modules
+    ), modules
+    assert "pulumi_aws.ec2" not in modules, "only what the stacks load, not the whole provider"
+
+
+def test_diff_repo_commits_the_stack_and_changes_one_schedule(tmp_path):
+    repo = bench_plan.diff_repo(tmp_path, 3)
+    status = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert status.strip() == "M stacks/bench/Pulumi.bench.yaml"
+    config = yaml.safe_load((repo / "stacks" / "bench" / "Pulumi.bench.yaml").read_text())
+    assert config["config"]["mlsched:pipelines"][0]["schedule"] == "rate(1 hour)"
+    assert (repo / "policies" / "config" / "bench.json").is_file()
+
+
+def test_tree_peak_rss_counts_a_process_and_its_children():
+    import threading
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time; "
+            "c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(1)']); "
+            "time.sleep(1); c.wait()",
+        ]
+    )
+    stop = threading.Event()
+    threading.Timer(0.6, stop.set).start()
+    peak = bench_plan.tree_peak_rss_mib(proc.pid, stop, interval=0.05)
+    proc.wait()
+    assert peak > 10, "two Python interpreters take more than 10 MiB"
 
 
 def test_bytecode_note_names_the_cache_prefix(monkeypatch):
