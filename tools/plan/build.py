@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from modules.schedule import ScheduleError, analyze, parse_schedule
 from policies import schedule_registry
-from tools.plan.model import ResourceEntry, ScheduleEntry, StackPlan, Verdict
+from tools.plan.model import ResourceEntry, ScheduleEntry, StackPlan, Verdict, WorstCase
 
 # Resource types that carry a time-based trigger, and whether their expression may have a time
 # zone (EventBridge rules always evaluate in UTC).
@@ -147,6 +147,7 @@ def schedule_entries(
                 max_runs_per_day=analysis.max_runs_per_day,
                 min_interval_minutes=analysis.min_interval_minutes,
                 never_fires=analysis.never_fires,
+                **_figures(analysis),
             )
         )
     return tuple(entries)
@@ -175,14 +176,20 @@ def _carrier_entry(
         "trigger": carrier.label,
         "expression": shown,
         "enabled": spec.enabled is True,
-        "start": None,
-        "end": None,
+        "start": _parse_time(spec.start),
+        "end": _parse_time(spec.end),
         "cloud": carrier.cloud,
         "dialect": carrier.dialect,
     }
     try:
         schedule = parse_schedule(expression, timezone, dialect=carrier.dialect)  # type: ignore[call-arg]
-        analysis = analyze(schedule, reference=reference, count=NEXT_RUNS)
+        analysis = analyze(
+            schedule,
+            reference=reference,
+            count=NEXT_RUNS,
+            start=common["start"],
+            end=common["end"],
+        )
     except ScheduleError as error:
         return ScheduleEntry(
             **common,
@@ -204,7 +211,23 @@ def _carrier_entry(
         max_runs_per_day=analysis.max_runs_per_day,
         min_interval_minutes=analysis.min_interval_minutes,
         never_fires=analysis.never_fires,
+        **_figures(analysis),
     )
+
+
+def _figures(analysis: Any) -> dict[str, Any]:
+    """The 24-hour maximum, the worst case (where the provider leaves behaviour undefined) and
+    what it hits, as ScheduleEntry fields."""
+    worst = getattr(analysis, "worst", None)
+    return {
+        "max_runs_per_24h": getattr(analysis, "max_runs_per_24h", 0),
+        "worst": WorstCase(
+            worst.max_runs_per_day, worst.max_runs_per_24h, worst.min_interval_minutes
+        )
+        if worst is not None
+        else None,
+        "warnings": tuple(getattr(analysis, "warnings", ())),
+    }
 
 
 def verdicts(violations: Iterable[ViolationLike]) -> tuple[Verdict, ...]:

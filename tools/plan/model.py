@@ -30,6 +30,16 @@ class ResourceEntry:
 
 
 @dataclass(frozen=True)
+class WorstCase:
+    """A schedule's figures under the worst reading of what its provider leaves undefined
+    (unix-cron and ADF wall times that daylight saving skips or repeats)."""
+
+    max_runs_per_day: int
+    max_runs_per_24h: int
+    min_interval_minutes: float | None
+
+
+@dataclass(frozen=True)
 class ScheduleEntry:
     """One time-based trigger of a pipeline, analysed by `modules.schedule`."""
 
@@ -51,6 +61,12 @@ class ScheduleEntry:
     cloud: str = "aws"
     dialect: str = "aws"
     """The engine dialect of `expression` (`aws`, `unix-cron`, `adf-recurrence`)."""
+    max_runs_per_24h: int = 0
+    """Most runs in any 24 real hours (nominal)."""
+    worst: WorstCase | None = None
+    """The worst case where the provider leaves behaviour undefined; None where documented."""
+    warnings: tuple[str, ...] = ()
+    """What the provider leaves undefined that this schedule hits."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +177,27 @@ def format_interval(minutes: float | None) -> str:
     if minutes >= 60 and minutes % 60 == 0:
         return f"{minutes / 60:g} h"
     return f"{minutes:g} min"
+
+
+def with_worst(nominal: str, worst: str | None) -> str:
+    """`1` or `1 (worst 2)`: the worst case shown only where the provider leaves behaviour
+    undefined and it differs from the nominal figure."""
+    return nominal if worst is None or worst == nominal else f"{nominal} (worst {worst})"
+
+
+def runs_per_day(entry: ScheduleEntry) -> str:
+    worst = entry.worst
+    return with_worst(
+        str(entry.max_runs_per_day), str(worst.max_runs_per_day) if worst is not None else None
+    )
+
+
+def gap(entry: ScheduleEntry) -> str:
+    worst = entry.worst
+    return with_worst(
+        format_interval(entry.min_interval_minutes),
+        format_interval(worst.min_interval_minutes) if worst is not None else None,
+    )
 
 
 def short_urn(urn: str | None) -> str:

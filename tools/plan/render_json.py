@@ -76,6 +76,15 @@ def stack_document(plan: StackPlan) -> dict[str, Any]:
                 "next_runs_local": [iso_local(t) for t in s.next_runs_local],
                 "max_runs_per_day": s.max_runs_per_day,
                 "min_interval_minutes": s.min_interval_minutes,
+                "max_runs_per_24h": s.max_runs_per_24h,
+                "worst": {
+                    "max_runs_per_day": s.worst.max_runs_per_day,
+                    "max_runs_per_24h": s.worst.max_runs_per_24h,
+                    "min_interval_minutes": s.worst.min_interval_minutes,
+                }
+                if s.worst is not None
+                else None,
+                "warnings": list(s.warnings),
                 "never_fires": s.never_fires,
                 "start": iso_utc(s.start) if s.start else None,
                 "end": iso_utc(s.end) if s.end else None,

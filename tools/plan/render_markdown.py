@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tools.plan import week
-from tools.plan.model import NOT_CHECKED, StackPlan, TreeNode, component_tree, format_interval
+from tools.plan.model import NOT_CHECKED, StackPlan, TreeNode, component_tree, gap, runs_per_day
 from tools.plan.render_json import iso_utc
 
 # Characters GitHub-flavoured Markdown would interpret inside a table cell.
@@ -102,8 +102,7 @@ def _render_stack(
             nxt = iso_utc(s.next_runs[0]) if s.next_runs else "never fires again"
             out.append(
                 f"| {code(s.pipeline)} | {trigger} | {code(s.expression)} | {cell(s.timezone)} "
-                f"| {cell(s.description)} | {s.max_runs_per_day} "
-                f"| {format_interval(s.min_interval_minutes)} | {nxt} |"
+                f"| {cell(s.description)} | {runs_per_day(s)} | {gap(s)} | {nxt} |"
             )
         if len(shown) < len(plan.schedules):
             left = len(plan.schedules) - len(shown)

@@ -19,7 +19,8 @@ from tools.plan.model import (
     StackPlan,
     TreeNode,
     component_tree,
-    format_interval,
+    gap,
+    runs_per_day,
     short_urn,
 )
 from tools.plan.render_json import iso_utc
@@ -113,9 +114,7 @@ def _schedules(plan: StackPlan, tbox: box.Box, plain: bool) -> Table:
         what.append(s.description)
         if s.never_fires:
             what.append(" (never fires again)", style="" if plain else "red")
-        table.add_row(
-            who, when, what, str(s.max_runs_per_day), format_interval(s.min_interval_minutes)
-        )
+        table.add_row(who, when, what, runs_per_day(s), gap(s))
     return table
 
 
