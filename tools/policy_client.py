@@ -132,25 +132,20 @@ class Resource:
     custom: bool = True
 
 
-def load_pack_config(source: Path | Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def load_pack_config(
+    source: Path | Mapping[str, Any], *, expected: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Parse a `--policy-pack-config` file (or dict) into {policy: {"enforcementLevel"?, **props}}.
 
     Same rules as the engine: a value is an enforcement level string or an object whose optional
     `enforcementLevel` is one; the `environments` key (Pulumi ESC references) is not policy config.
+
+    Stricter than the engine where it would fail open: an empty file, a key given twice, and
+    (with `expected`, the pack's policy names) a policy the file does not mention are errors, so
+    emptying or trimming the file cannot turn mandatory policies advisory without a word.
     """
     where = str(source) if isinstance(source, Path) else "policy pack config"
-    if isinstance(source, Path):
-        try:
-            raw = json.loads(source.read_text(encoding="utf-8") or "{}")
-        except FileNotFoundError:
-            shipped = sorted(p.name for p in CONFIG_DIR.glob("*.json"))
-            raise PolicyConfigError(
-                f"{where}: file not found; shipped configs: {shipped}"
-            ) from None
-        except json.JSONDecodeError as e:
-            raise PolicyConfigError(f"{where}: not valid JSON ({e}); fix the file") from None
-    else:
-        raw = dict(source)
+    raw = _read_config_file(source) if isinstance(source, Path) else dict(source)
     if not isinstance(raw, dict):
         raise PolicyConfigError(f"{where}: top level must be a JSON object of policy names")
     result: dict[str, dict[str, Any]] = {}
@@ -172,7 +167,57 @@ def load_pack_config(source: Path | Mapping[str, Any]) -> dict[str, dict[str, An
                 f"use one of {list(ENFORCEMENT_LEVELS)}"
             )
         result[name] = entry
+    if expected is not None and "all" not in result:
+        missing = sorted(set(expected) - set(result))
+        if missing:
+            raise PolicyConfigError(
+                f"{where}: sets no enforcement level for {', '.join(missing)}; a policy left out "
+                "would silently fall back to the pack's default. Name every policy of the pack "
+                '(or set "all")'
+            )
     return result
+
+
+def _not_json_constant(source: Path) -> Any:
+    def refuse(name: str) -> Any:
+        # Go's encoding/json (the Pulumi CLI reads this file) has no NaN or Infinity.
+        raise PolicyConfigError(f"{source}: {name} is not JSON; write a number")
+
+    return refuse
+
+
+def _read_config_file(source: Path) -> Any:
+    try:
+        text = source.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        shipped = sorted(p.name for p in CONFIG_DIR.glob("*.json"))
+        raise PolicyConfigError(f"{source}: file not found; shipped configs: {shipped}") from None
+    except UnicodeDecodeError as e:
+        raise PolicyConfigError(
+            f"{source}: is not UTF-8 (byte offset {e.start}); save it as UTF-8 JSON"
+        ) from None
+    except OSError as e:
+        raise PolicyConfigError(f"{source}: cannot be read ({e.strerror or e})") from None
+    if not text.strip():
+        raise PolicyConfigError(
+            f"{source}: is empty; an empty config would leave every policy at the pack's "
+            "default enforcement. Restore it (git checkout) or name each policy's level"
+        )
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise PolicyConfigError(f"{source}: key {key!r} appears twice; keep one")
+            seen[key] = value
+        return seen
+
+    try:
+        return json.loads(
+            text, object_pairs_hook=no_duplicates, parse_constant=_not_json_constant(source)
+        )
+    except json.JSONDecodeError as e:
+        raise PolicyConfigError(f"{source}: not valid JSON ({e}); fix the file") from None
 
 
 def reconcile_config(
@@ -482,7 +527,10 @@ class PolicyClient:
     def configure(self, config: Path | Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Send `Configure` with this config reconciled against the pack's schemas; returns it."""
         where = str(config) if isinstance(config, Path) else "policy pack config"
-        reconciled = reconcile_config(self.policies, load_pack_config(config), where=where)
+        expected = self.policies if isinstance(config, Path) else None
+        reconciled = reconcile_config(
+            self.policies, load_pack_config(config, expected=expected), where=where
+        )
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for name, (level, props) in reconciled.items():
             entry = request.policyConfig[name]

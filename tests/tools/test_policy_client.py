@@ -222,12 +222,57 @@ def test_missing_config_file_lists_the_shipped_ones(tmp_path: Path) -> None:
         load_pack_config(tmp_path / "nope.json")
 
 
-def test_environments_key_and_empty_file_are_accepted(tmp_path: Path) -> None:
+def test_environments_key_is_not_policy_config(tmp_path: Path) -> None:
     path = tmp_path / "e.json"
     path.write_text('{"environments": ["x/y"], "p": "advisory"}')
     assert load_pack_config(path) == {"p": {"enforcementLevel": "advisory"}}
-    path.write_text("")
-    assert load_pack_config(path) == {}
+
+
+@pytest.mark.parametrize("text", ["", "  \n"])
+def test_an_emptied_config_file_fails_closed(tmp_path: Path, text: str) -> None:
+    # An empty file would leave every policy at the pack's default (advisory) without a word.
+    path = tmp_path / "e.json"
+    path.write_text(text)
+    with pytest.raises(PolicyConfigError, match=r"e\.json: is empty; .*Restore it"):
+        load_pack_config(path)
+
+
+def test_a_config_that_leaves_out_a_policy_fails_closed(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text('{"no-public": "mandatory"}')
+    with pytest.raises(PolicyConfigError, match="sets no enforcement level for deps, sleepy"):
+        load_pack_config(path, expected=["no-public", "sleepy", "deps"])
+    assert load_pack_config(path, expected=["no-public"]) == {
+        "no-public": {"enforcementLevel": "mandatory"}
+    }
+    path.write_text('{"all": "mandatory"}')
+    assert load_pack_config(path, expected=["no-public", "sleepy"])
+
+
+def test_a_trimmed_config_file_is_refused_when_configuring_the_pack(
+    client: PolicyClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.json"
+    path.write_text('{"no-public": "mandatory"}')
+    with pytest.raises(PolicyConfigError, match="sets no enforcement level for"):
+        client.configure(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'{"p": "advisory"}\xff', r"is not UTF-8 \(byte offset 17\)"),
+        (b'{"p": "advisory", "p": "mandatory"}', "key 'p' appears twice"),
+        (b'{"p": {"limit": NaN}}', "NaN is not JSON"),
+    ],
+)
+def test_config_files_the_cli_would_refuse_or_read_ambiguously_are_errors(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    path = tmp_path / "c.json"
+    path.write_bytes(data)
+    with pytest.raises(PolicyConfigError, match=message):
+        load_pack_config(path)
 
 
 def test_reconcile_without_pack_requires_required_keys() -> None:
@@ -339,7 +384,7 @@ def test_cli_prints_violations_and_exits_1_on_mandatory(
     monkeypatch.setattr(pc, "PolicyClient", Shared)
     pack = tmp_path / "pack"
     (pack / "config").mkdir(parents=True)
-    (pack / "config" / "x.json").write_text('{"no-public": "mandatory"}')
+    (pack / "config" / "x.json").write_text('{"no-public": "mandatory", "all": "advisory"}')
     resources = tmp_path / "r.json"
     resources.write_text(
         json.dumps([{"urn": "urn:x::a", "type": "t", "name": "a", "inputs": {"public": True}}])

@@ -106,16 +106,30 @@ def build_parser(prog: str = "python -m tools.plan") -> argparse.ArgumentParser:
     return p
 
 
+# The schedule engine's calendar (AWS cron years end with 2199; runs are counted from 1970).
+REFERENCE_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2199, 12, 31, 23, 59, tzinfo=UTC))
+
+
 def parse_reference(text: str | None, now: Callable[[], datetime]) -> datetime:
     if text is None or text == "":
         return now().astimezone(UTC).replace(second=0, microsecond=0)
+    example = "use e.g. 2026-01-01T00:00:00Z"
+    if not text.strip().isascii():
+        raise UsageError(f"--at/AT {text!r} is not an ISO 8601 time (ASCII digits); {example}")
     try:
         moment = datetime.fromisoformat(text.strip())
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except ValueError:
+        raise UsageError(f"--at/AT {text!r} is not an ISO 8601 time; {example}") from None
+    except OverflowError:
+        moment = None
+    low, high = REFERENCE_RANGE
+    if moment is None or not low <= moment <= high:
         raise UsageError(
-            f"--at/AT {text!r} is not an ISO 8601 time; use e.g. 2026-01-01T00:00:00Z"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+            f"--at/AT {text!r} is outside the calendar the plan covers "
+            f"({low:%Y-%m-%d} to {high:%Y-%m-%d} UTC); {example}"
+        )
+    return moment
 
 
 def available_stacks(stacks_dir: Path) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ def pack_config(
     """The stack's policy config file with `referenceTime` pinned for every policy that has it."""
     from tools.policy_client import load_pack_config
 
-    config = load_pack_config(path)
+    config = load_pack_config(path, expected=policies)
     stamp = iso_utc(reference)
     for name, info in policies.items():
         if REFERENCE_TIME_KEY in (info.config_schema.get("properties") or {}):
@@ -57,7 +57,10 @@ def _run(request: Request, stack: str) -> Any:
     try:
         # A program that prints must not corrupt the report on stdout (`--format json`).
         with contextlib.redirect_stdout(sys.stderr):
-            return run_stack(request.stacks_dir / stack, stack)
+            run = run_stack(request.stacks_dir / stack, stack, reference=request.reference)
+        for warning in getattr(run, "warnings", ()):
+            sys.stderr.write(f"plan: warning: {warning}\n")
+        return run
     except ConfigError as error:
         return str(error)
     except Exception as error:

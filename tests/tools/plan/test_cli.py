@@ -104,6 +104,22 @@ def test_malformed_reference_time_is_a_usage_error_with_an_example(repo):
 
 
 @pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("9999-12-31T23:59:59-01:00", "outside the calendar the plan covers"),
+        ("0001-01-01T00:00:00+01:00", "outside the calendar the plan covers"),
+        ("2300-01-01T00:00:00Z", "outside the calendar the plan covers (1970-01-01 to 2199-12-31"),
+        ("\uff12\uff10\uff12\uff16-01-01T00:00:00Z", "(ASCII digits)"),
+    ],
+)
+def test_reference_times_at_the_calendar_edges_are_usage_errors_not_tracebacks(repo, text, message):
+    code, _, err, seen = run(repo, "--at", text)
+    assert code == 2, err
+    assert message in err
+    assert seen == []
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("2026-01-01T00:00:00Z", datetime(2026, 1, 1, tzinfo=UTC)),

@@ -253,10 +253,10 @@ def test_stack_with_configuration_error_still_gets_reports_saying_why(broken):
 # --- the reference time reaches the policy pack --------------------------------------------------
 
 
-def test_reference_time_reaches_the_policy_pack(ended):
-    document = ended.json("prod")
-    churn = next(s for s in document["schedules"] if s["pipeline"] == "churn-training")
-    assert churn["never_fires"] is True
-    verdicts = [v for v in mandatory(document) if v["urn"].endswith(SCHEDULE_URN_END)]
-    assert any("never fires" in v["message"] for v in verdicts), document["verdicts"]
-    assert ended.code == 1
+def test_reference_time_reaches_the_program_so_a_pinned_plan_is_reproducible(ended):
+    # The program judges "never fires" against --at, not the wall clock: in 2031 the schedule
+    # that ended in 2030 is a configuration error (exit 2), whatever day the plan runs.
+    assert ended.code == 2, ended.stderr
+    assert "pipeline 'churn-training', key 'schedule'" in ended.stderr
+    assert "never fires after 2031-01-01T00:00:00Z" in ended.stderr
+    assert_no_traceback(ended)

@@ -88,7 +88,7 @@ def runs(monkeypatch):
     """stack name -> Run or exception raised by the fake run_stack."""
     outcomes: dict = {}
 
-    def fake_run_stack(stack_dir, stack, *, config=None):
+    def fake_run_stack(stack_dir, stack, *, config=None, reference=None):
         outcome = outcomes.get(stack, Run(stack=stack))
         if isinstance(outcome, Exception):
             raise outcome
@@ -197,7 +197,7 @@ def test_owned_client_that_fails_to_start_is_still_closed(tmp_path, runs, monkey
 
 
 def test_what_a_program_prints_goes_to_stderr_not_to_the_report(tmp_path, monkeypatch, capsys):
-    def chatty_run_stack(stack_dir, stack, *, config=None):
+    def chatty_run_stack(stack_dir, stack, *, config=None, reference=None):
         print("hello from the program")
         return Run(stack=stack)
 
