@@ -134,8 +134,8 @@ def test_diff_repo_commits_the_stack_and_changes_one_schedule(tmp_path):
         check=True,
     ).stdout
     assert status.strip() == "M stacks/bench/Pulumi.bench.yaml"
-    config = yaml.safe_load((repo / "stacks" / "bench" / "Pulumi.bench.yaml").read_text())
-    assert config["config"]["mlsched:pipelines"][0]["schedule"] == "rate(1 hour)"
+    config = read_stack(repo / "stacks" / "bench", "bench", "mlsched").config
+    assert config["mlsched:pipelines"][0]["schedule"] == "rate(1 hour)"
     assert (repo / "policies" / "config" / "bench.json").is_file()
 
 
