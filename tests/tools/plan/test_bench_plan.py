@@ -8,8 +8,6 @@ import sys
 import time
 from types import SimpleNamespace
 
-import yaml
-
 from modules.stackfile import read_stack
 from tools import bench_plan
 
