@@ -22,7 +22,7 @@ STACK ?=
 AT ?=
 OUT ?= build/plan
 
-.PHONY: help setup fmt lint test proof bench bench-schedule bench-plan plan preview up clean
+.PHONY: help setup fmt lint test proof bench bench-schedule bench-config bench-plan plan preview up clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,10 +57,13 @@ test: $(SYNCED) ## Run the test suite with the branch-coverage floor
 proof: $(SYNCED) ## Property tests at full strength: schedule engine (6,000 examples, every IANA zone), policy-pack fuzzing, random stack files through the config loader (a few minutes)
 	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -n auto -p no:cov tests/modules/schedule tests/policies/test_fuzz.py tests/modules/test_config_fuzz.py --hypothesis-show-statistics
 
-bench: bench-schedule bench-plan ## Benchmarks: schedule engine and offline plan (figures, not pass/fail)
+bench: bench-schedule bench-config bench-plan ## Benchmarks: schedule engine and offline plan (figures, not pass/fail)
 
 bench-schedule: $(SYNCED)
 	$(PY) -m tools.bench_schedule
+
+bench-config: $(SYNCED)
+	$(PY) -m tools.bench_config
 
 bench-plan: $(SYNCED)
 	$(PY) -m tools.bench_plan

@@ -19,10 +19,14 @@ with the AWS page that states it.
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
@@ -56,16 +60,30 @@ _JAVA_LINE_TERMINATORS = "\n\r\u0085\u2028\u2029"
 
 
 @functools.cache
-def _loader() -> Any:
-    from botocore.loaders import Loader
+def _data_dir() -> Path:
+    # botocore's own loader (botocore.loaders) imports urllib3 and http.client through
+    # botocore.compat, about 0.2 s of start-up that validation does not need: the models are
+    # plain gzipped JSON inside the package, read here directly (the version is pinned above, as
+    # botocore would pick the newest folder).
+    return Path(str(resources.files("botocore") / "data"))
 
-    return Loader()
+
+def _load_json(*parts: str) -> Any:
+    base = _data_dir().joinpath(*parts)
+    plain = base.with_name(base.name + ".json")
+    if plain.is_file():
+        return json.loads(plain.read_text(encoding="utf-8"))
+    with gzip.open(base.with_name(base.name + ".json.gz"), "rt", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 @functools.cache
 def service_model(service: str) -> dict[str, Any]:
     """The raw service-2 model of one service, read once per process."""
-    return _loader().load_service_model(service, "service-2", _API_VERSIONS.get(service))
+    version = _API_VERSIONS.get(service)
+    if version is None or not (_data_dir() / service / version).is_dir():
+        version = max(p.name for p in (_data_dir() / service).iterdir() if p.is_dir())
+    return _load_json(service, version, "service-2")
 
 
 def service_label(service: str) -> str:
@@ -252,7 +270,7 @@ def _first_odd_character(value: str) -> str | None:
 
 @functools.cache
 def _partitions() -> tuple[tuple[str, tuple[str, ...], str], ...]:
-    data = _loader().load_data("partitions")
+    data = _load_json("partitions")
     return tuple(
         (p["id"], tuple(p.get("regions", {})), p.get("regionRegex", "")) for p in data["partitions"]
     )
