@@ -27,7 +27,7 @@ MAX_RUNS = 1000
 # not a fix). Only a suggestion the engine then accepts is shown, so a reworded message can hide
 # a suggestion but never show a wrong one.
 _SUGGESTION = re.compile(
-    r"\b(?:try|use|did you mean)\s+"
+    r"\b(?:try|use|did you mean|it is)\s+"
     r"(?:(?P<call>(?:cron|rate|at)\([^()]*\))|['\"`](?P<quoted>[^'\"`]+)['\"`])",
     re.IGNORECASE,
 )
@@ -145,18 +145,46 @@ def _describe(schedule: Any) -> str:
     return analyze(schedule, reference=datetime(2000, 1, 1, tzinfo=UTC), count=0).description
 
 
-def suggestion_for(message: str, timezone: str | None, dialect: str) -> tuple[str, str] | None:
-    """A corrected expression named in the engine's message, with its description, when the
-    engine accepts it (in this dialect, or in aws for a Unix cron pasted into aws)."""
+def suggestion_for(
+    message: str,
+    timezone: str | None,
+    dialect: str,
+    *,
+    expression: Any = None,
+    field: str | None = None,
+) -> tuple[str, str] | None:
+    """A correction named in the engine's message, with the corrected schedule's description,
+    when the engine accepts it: a whole expression (in this dialect, or aws/unix-cron for one
+    pasted into the wrong dialect), a time zone (`--timezone ...`), or a recurrence key."""
     for match in _SUGGESTION.finditer(message):
         candidate = (match.group("call") or match.group("quoted")).strip()
-        for target in dict.fromkeys((dialect, "aws", "unix-cron")):
+        for text, attempt in _corrections(candidate, expression, timezone, dialect, field):
             try:
-                schedule = _parse(candidate, timezone, target)
+                schedule = attempt()
             except Exception:  # any rejection just means "not this candidate"
                 continue
-            return candidate, _describe(schedule)
+            return text, _describe(schedule)
     return None
+
+
+def _corrections(
+    candidate: str, expression: Any, timezone: str | None, dialect: str, field: str | None
+):
+    if field == "timezone" and expression is not None:
+        yield f"--timezone {candidate}", lambda: _parse(expression, candidate, dialect)
+    if field and field.startswith("recurrence.") and isinstance(expression, dict):
+        fixed = json.loads(json.dumps(expression))
+        node = fixed
+        *path, leaf = field.split(".")[1:]
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and leaf in node:
+            node[leaf] = candidate
+            text = json.dumps(fixed, separators=(", ", ": "))
+            yield text, lambda: _parse(fixed, timezone, dialect)
+    for target in dict.fromkeys((dialect, "aws", "unix-cron")):
+        suffix = "" if target == dialect else f"  (--dialect {target})"
+        yield candidate + suffix, lambda t=target: _parse(candidate, timezone, t)
 
 
 def _bare_cron_suggestion(text: str, timezone: str | None) -> tuple[str, str] | None:
@@ -186,7 +214,13 @@ def explain(
         analysis = analyze(schedule, reference=reference, count=count)
     except ScheduleError as error:
         message = str(error)
-        found = suggestion_for(message, timezone, dialect)
+        found = suggestion_for(
+            message,
+            timezone,
+            dialect,
+            expression=expression,
+            field=getattr(error, "field", None),
+        )
         if found is None and dialect == "aws" and isinstance(expression, str):
             found = _bare_cron_suggestion(expression, timezone)
         raise ExplainError(

@@ -129,3 +129,53 @@ def test_any_text_is_explained_or_refused_with_status_2_never_a_traceback(text):
     assert "Traceback" not in err
     if code == 0:
         assert "Most runs in one calendar day" in out
+
+
+def test_a_unix_cron_with_dst_shows_the_24_hour_maximum_the_worst_case_and_the_warning():
+    code, out, _ = run(
+        "30 1 * * *", "--dialect", "unix-cron", "--timezone", "America/New_York", "--at", AT
+    )
+    assert code == 0
+    assert "Most runs in any 24 real hours: 2" in out
+    assert "Worst case (behaviour the provider leaves undefined)" in out
+    assert "shortest interval 1 h" in out
+    assert "Warnings:" in out
+
+
+def test_an_aws_cron_given_as_unix_cron_gets_its_unix_cron_translation():
+    code, _, err = run("cron(30 1 * * ? *)", "--dialect", "unix-cron")
+    assert code == 2
+    assert "explain: suggestion: 30 1 * * *  (At 01:30 UTC, every day)" in err
+
+
+def test_a_misspelt_time_zone_gets_the_corrected_option():
+    code, _, err = run("cron(0 12 * * ? *)", "--timezone", "Europe/Berln")
+    assert code == 2
+    assert "suggestion: --timezone Europe/Berlin  (At 12:00 Europe/Berlin, every day)" in err
+
+
+def test_a_near_miss_windows_zone_gets_the_corrected_recurrence():
+    recurrence = {
+        "frequency": "Day",
+        "interval": 1,
+        "startTime": "2026-01-01T06:00:00",
+        "timeZone": "Australian Eastern Standard Time",
+    }
+    code, out, _ = run(json.dumps(recurrence), "--dialect", "adf-recurrence", "--format", "json")
+    doc = json.loads(out)
+    assert code == 2
+    assert json.loads(doc["suggestion"])["timeZone"] == "AUS Eastern Standard Time"
+    assert "Australia/Sydney" in doc["suggestion_description"]
+
+
+def test_an_adf_recurrence_is_explained_in_its_windows_zone():
+    recurrence = {
+        "frequency": "Day",
+        "interval": 1,
+        "startTime": "2026-01-01T06:00:00",
+        "timeZone": "W. Europe Standard Time",
+    }
+    code, out, _ = run(json.dumps(recurrence), "--dialect", "adf-recurrence", "--at", AT)
+    assert code == 0
+    assert "At 06:00 W. Europe Standard Time (Europe/Berlin), every day" in out
+    assert "2026-03-29 04:00 Sun UTC   2026-03-29 06:00 Sun Europe/Berlin (+02:00)" in out
