@@ -36,6 +36,8 @@ def _schedule(s: Schedule | None) -> dict[str, Any] | None:
         "never_fires": s.never_fires,
         "start": iso(s.start) if s.start else None,
         "end": iso(s.end) if s.end else None,
+        "worst": s.worst,
+        "warnings": list(s.warnings),
     }
 
 

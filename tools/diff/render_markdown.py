@@ -91,6 +91,17 @@ def _figure(value: object) -> str:
     return DASH if value is None else str(value)
 
 
+def _with_worst(s: Schedule | None, attr: str, fmt) -> str:
+    """`2` or `2 (worst 3)`: the worst case only where the provider leaves behaviour undefined."""
+    if s is None:
+        return DASH
+    nominal = fmt(getattr(s, attr))
+    if not s.worst or s.worst.get(attr) is None:
+        return nominal
+    worst = fmt(s.worst[attr])
+    return nominal if worst == nominal else f"{nominal} (worst {worst})"
+
+
 def _schedule_table(change: ScheduleChange, detail: Detail) -> list[str]:
     b, a = change.before, change.after
     name = change.urn.rsplit("::", 1)[-1]
@@ -117,20 +128,23 @@ def _schedule_table(change: ScheduleChange, detail: Detail) -> list[str]:
     row("next runs (UTC)", _runs(b, detail.next_runs), _runs(a, detail.next_runs))
     row(
         "most runs in a day",
-        get(b, "max_runs_per_day", _figure),
-        get(a, "max_runs_per_day", _figure),
+        _with_worst(b, "max_runs_per_day", _figure),
+        _with_worst(a, "max_runs_per_day", _figure),
     )
     if any(s is not None and s.max_runs_per_24h is not None for s in (b, a)):
         row(
             "most runs in 24 h",
-            get(b, "max_runs_per_24h", _figure),
-            get(a, "max_runs_per_24h", _figure),
+            _with_worst(b, "max_runs_per_24h", _figure),
+            _with_worst(a, "max_runs_per_24h", _figure),
         )
     row(
         "shortest interval",
-        get(b, "min_interval_minutes", format_interval),
-        get(a, "min_interval_minutes", format_interval),
+        _with_worst(b, "min_interval_minutes", format_interval),
+        _with_worst(a, "min_interval_minutes", format_interval),
     )
+    warned = a.warnings if a else ()
+    if warned:
+        row("warnings (after)", "", "<br>".join(cell(w) for w in warned))
     return [*rows, ""]
 
 

@@ -56,6 +56,9 @@ class Schedule:
     never_fires: bool
     start: datetime | None = None
     end: datetime | None = None
+    # The same figures where the provider leaves behaviour undefined (None where documented).
+    worst: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def timing(self) -> tuple[Any, ...]:
@@ -186,7 +189,16 @@ def _schedule(entry: dict[str, Any], reference: datetime) -> Schedule:
         never_fires=bool(entry.get("never_fires", False)),
         start=_time(entry.get("start")),
         end=_time(entry.get("end")),
+        worst=_worst(entry.get("worst")),
+        warnings=tuple(str(w) for w in entry.get("warnings") or ()),
     )
+
+
+def _worst(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    keys = ("max_runs_per_day", "max_runs_per_24h", "min_interval_minutes")
+    return {k: value.get(k) for k in keys}
 
 
 def from_document(doc: dict[str, Any], reference: datetime) -> Snapshot:

@@ -100,3 +100,23 @@ def test_the_json_document_is_not_ok_when_a_head_blocks():
     VALIDATOR.validate(doc)
     assert doc["ok"] is False
     assert doc["stacks"][0]["head_mandatory"] == 1
+
+
+def test_a_worst_case_is_shown_next_to_the_nominal_figure_with_the_warning():
+    head = document("churn", churn="cron(30 1 * * ? *)")
+    head["schedules"][0].update(
+        dialect="unix-cron",
+        expression="30 1 * * *",
+        max_runs_per_24h=2,
+        worst={"max_runs_per_day": 2, "max_runs_per_24h": 2, "min_interval_minutes": 60.0},
+        warnings=["Google does not document DST"],
+    )
+    result = _diff(document("churn"), head)
+    text = _markdown(result)
+    assert "| shortest interval | 1 d | 1 d (worst 1 h) |" in text
+    assert "| most runs in a day | 1 | 1 (worst 2) |" in text
+    assert "Google does not document DST" in text
+    doc = render_json.document([result], BASE, REFERENCE)
+    VALIDATOR.validate(doc)
+    after = doc["stacks"][0]["pipelines"][0]["schedules"][0]["after"]
+    assert after["worst"]["min_interval_minutes"] == 60.0
