@@ -469,17 +469,11 @@ class _CronEngine:
     def _year(
         self, year: int, y0: int, lo: int, hi: int, *, i0: int, i1: int, clipped: bool
     ) -> tuple[int, int | None, int, int, int, int, int] | None:
-        mask, special = (
-            self._clip(self.year_mask(year), y0, lo, hi)
-            if clipped
-            else (
-                self.year_mask(year),
-                0,
-            )
-        )
+        full = self.year_mask(year)
+        mask, edges = self._clip(full, y0, lo, hi) if clipped else (full, 0)
         if not mask:
             return None
-        special, explicit = self._special(mask, y0, i0, i1, special)
+        special, explicit = self._special(mask, y0, i0, i1, edges)
         count, n_special = mask.bit_count(), special.bit_count()
         clean = count - n_special
         n_times = len(self.times)
@@ -527,7 +521,20 @@ class _CronEngine:
         # Most runs in 24 real hours: a window without an offset change holds at most one day's
         # times (n); only windows that contain a change can hold more, computed exactly here.
         y1 = y0 + (366 if _YEARS[year][1] else 365) * DAY
-        return (max_per_day, best, first, last, runs, clean, self._inner(i0, i1, y0, y1, lo, hi))
+        far = self._far(mask, edges, y0, i0, i1)
+        return (max_per_day, best, first, last, runs, far, self._inner(i0, i1, y0, y1, lo, hi))
+
+    def _far(self, mask: int, edges: int, y0: int, i0: int, i1: int) -> int:
+        """Matching days at least a day away from every offset change and from the clipped
+        edges: each holds a 24-hour window of exactly n runs."""
+        table, near = self.table, edges
+        for i in range(i0, i1):
+            a, b = table.wall_before[i], table.tau[i] + table.after[i]
+            first = max((min(a, b) - y0) // DAY - 1, 0)
+            last = (max(a, b) - y0) // DAY + 1
+            if last >= 0:
+                near |= (2 << min(last, 400)) - (1 << first)
+        return (mask & ~near).bit_count()
 
     def _inner(self, i0: int, i1: int, *bounds: int) -> int:
         """Best unclipped 24-hour window across the offset changes of one year; ``bounds``:
@@ -555,12 +562,17 @@ class _CronEngine:
         return self.has_year(year) and bool(self.year_mask(year) >> (day - _YEAR_STARTS[index]) & 1)
 
     def runs_between(self, a: int, b: int) -> list[int]:
-        """Every run in [a, b) (UTC, ascending), day by day."""
+        """Every run in [a, b) (UTC, ascending), day by day (a run's local day is within a day
+        of its UTC date: offsets stay below 24 hours)."""
         runs: list[int] = []
-        for day in range((a - 2 * DAY) // DAY, (b + 2 * DAY) // DAY + 1):
+        for day in range((a - DAY) // DAY, (b + DAY) // DAY + 1):
             if self.matches(day):
-                runs.extend(u for u in self.day_runs(day * DAY) if a <= u < b)
-        return sorted(set(runs))
+                day_runs = self.day_runs(day * DAY)
+                runs.extend(day_runs[bisect_left(day_runs, a) : bisect_left(day_runs, b)])
+        if self.policy[1] == "shift":
+            return sorted(set(runs))  # a jump's end can coincide with the next day's first run
+        runs.sort()  # already ascending: linear
+        return runs
 
     def window_max(self, a: int, b: int, lo: int, hi: int) -> int:
         """Most runs in [r, r + 24 h) over runs r in [a, b), counting runs in [lo, hi)."""
@@ -582,6 +594,10 @@ class _CronEngine:
         base = day * DAY
         j0 = bisect_left(table.tau, tau - 4 * DAY)
         j1 = bisect_right(table.tau, tau + 4 * DAY)
+        if self.policy[0] == "first" and table.after[i] < table.before[i] and j1 - j0 == 1:
+            # Falling back, 24 real hours cover at most 24 hours of wall readings, each run
+            # once: no more than a regular day's n, which the caller already counts.
+            return 0
         key = (
             table.before[j0] if j0 < len(table.before) else table.initial,
             tuple((table.tau[j] - base, table.after[j]) for j in range(j0, j1)),
@@ -596,26 +612,29 @@ class _CronEngine:
         """Exact most runs in any 24 real hours within [lo, hi). ``clean``: regular days found
         by ``summary`` (each gives a window of n runs); ``inner``: best unclipped window across
         an offset change."""
-        if hi - lo <= 6 * DAY:
+        if hi - lo <= 8 * DAY:
             return self.window_max(lo, hi, lo, hi)
         table = self.table
         best = max(inner, len(self.times) if clean else 0)
         if not clean:
-            # Every matching day is next to a change or an edge: sparse; look at all of them.
-            for i in range(bisect_left(table.tau, lo), bisect_left(table.tau, hi)):
+            # Every matching day is within a day of a change or an edge, so there are few of
+            # them: windows starting on each of them, exactly.
+            for i in range(
+                bisect_left(table.tau, lo - 4 * DAY), bisect_left(table.tau, hi + 4 * DAY)
+            ):
                 tau = table.tau[i]
-                best = max(best, self.window_max(tau - 2 * DAY, tau + 2 * DAY, lo, hi))
+                best = max(best, self.window_max(tau - 4 * DAY, tau + 4 * DAY, lo, hi))
             return max(
                 best,
-                self.window_max(lo, lo + 3 * DAY, lo, hi),
-                self.window_max(hi - 4 * DAY, hi, lo, hi),
+                self.window_max(lo, lo + 5 * DAY, lo, hi),
+                self.window_max(hi - 6 * DAY, hi, lo, hi),
             )
         near_lo = bisect_left(table.tau, lo - DAY) < bisect_right(table.tau, lo + 4 * DAY)
-        near_hi = bisect_left(table.tau, hi - 4 * DAY) < bisect_right(table.tau, hi + DAY)
+        near_hi = bisect_left(table.tau, hi - 5 * DAY) < bisect_right(table.tau, hi + DAY)
         if near_lo:
             best = max(best, self.window_max(lo, lo + 3 * DAY, lo, hi))
         if near_hi:
-            best = max(best, self.window_max(hi - 4 * DAY, hi, lo, hi))
+            best = max(best, self.window_max(hi - 5 * DAY, hi, lo, hi))
         return best
 
     # -- whole horizon ------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def _parse_field(field: str, raw: str) -> tuple[int, ...]:
             )
         increment = 1
         if step is not None:
-            span = end - start if not star else hi - lo
+            span = (6 if field == "day-of-week" else hi) - lo
             if len(step) > _MAX_DIGITS or not 1 <= int(step) <= max(span, 1):
                 shown = step if len(step) <= 12 else step[:9] + "..."
                 hint = ""
