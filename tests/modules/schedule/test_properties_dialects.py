@@ -337,8 +337,7 @@ def _instants(tz, naive: datetime, *, every: bool) -> list[datetime]:
         ):
             moment += MINUTE
         return [moment.replace(tzinfo=tz).astimezone(UTC)]
-    out = sorted({first, second}) if every else [min(first, second)]
-    return out
+    return sorted({first, second}) if every else [min(first, second)]
 
 
 def adf_reference(
