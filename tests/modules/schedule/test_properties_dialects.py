@@ -412,9 +412,13 @@ def test_adf_matches_a_day_by_day_reference_nominal_and_worst(case):
         parse_schedule(recurrence, dialect="adf-recurrence"), reference=reference, count=6, end=end
     )
     context = f"{recurrence} from {reference.isoformat()} to {end.isoformat()}"
-    nominal = adf_reference(recurrence, zone, start_local, end_local, reference, end, every=False)
+    nominal = adf_reference(
+        recurrence, zone, reference, end, start_local=start_local, end_local=end_local, every=False
+    )
     assert_figures(result, zone, nominal, context, 6)
-    worst = adf_reference(recurrence, zone, start_local, end_local, reference, end, every=True)
+    worst = adf_reference(
+        recurrence, zone, reference, end, start_local=start_local, end_local=end_local, every=True
+    )
     if result.worst is None:
         assert worst == nominal, context
     else:
