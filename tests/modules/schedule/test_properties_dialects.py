@@ -340,9 +340,8 @@ def _instants(tz, naive: datetime, *, every: bool) -> list[datetime]:
     return sorted({first, second}) if every else [min(first, second)]
 
 
-def adf_reference(
-    recurrence, zone, start_local, end_local, lo, hi, *, every: bool
-) -> list[datetime]:
+def adf_reference(recurrence, zone, lo, hi, *, start_local, end_local, every) -> list[datetime]:
+    """Runs in [lo, hi) from Microsoft's rules, day by day."""
     tz = ZoneInfo(zone)
     frequency, k = recurrence["frequency"], recurrence["interval"]
     start_utc = _instants(tz, start_local, every=False)[0]
