@@ -159,14 +159,15 @@ def adf_analysis(
             "Microsoft documents for monthDays); use monthDays [-1] for the last day"
         )
     worst = None
-    if lo < hi and _affected_by_dst(engine, lo, hi):
+    touched, differs = _affected_by_dst(engine, lo, hi) if lo < hi else (False, False)
+    if touched:
         warnings.append(
             f"in {spec.windows_zone} some run times fall in an hour that daylight saving skips "
             "or repeats; Microsoft does not document what the trigger does then: figures run a "
             "repeated time once and a skipped time at the transition, the worst case runs a "
             "repeated time twice"
         )
-        worst = _cron_figures(_AdfEngine(spec, table, WORST), lo, hi, count)
+        worst = _cron_figures(_AdfEngine(spec, table, WORST), lo, hi, count) if differs else nominal
     return nominal, tuple(warnings), worst
 
 

@@ -79,6 +79,14 @@ def _layout(table: ZoneTable, year: int) -> tuple[int, int, int]:
     return hit
 
 
+def _stats(runs: list[int]) -> tuple[int, int, int, int | None]:
+    """(count, first, last, shortest gap) of ascending instants."""
+    if not runs:
+        return 0, 0, 0, None
+    best = min(map(operator.sub, runs[1:], runs)) if len(runs) > 1 else None
+    return len(runs), runs[0], runs[-1], best
+
+
 def _next_bit(mask: int, position: int) -> int | None:
     """Lowest set bit at or above ``position``."""
     position = max(position, 0)
@@ -309,14 +317,16 @@ class _CronEngine:
 
     def day_runs(self, wall: int) -> list[int]:
         """Every run (UTC, ascending) of the matching local day whose wall-clock midnight is
-        ``wall``, under this engine's daylight-saving policy. Cached by the day's shape."""
+        ``wall``, under this engine's daylight-saving policy."""
+        rel, _ = self._day_relative(wall)
+        return [u + wall for u in rel]
+
+    def _day_relative(self, wall: int) -> tuple[list[int], tuple[int, int, int, int | None]]:
+        """The day's runs relative to its wall-clock midnight and their (count, first, last,
+        shortest gap), cached by the day's shape (offsets and changes around it)."""
         table = self.table
-        end = wall + DAY
         i0 = bisect_left(table.wall_before, wall - DAY)
-        i1 = bisect_right(table.wall_before, end + DAY)
-        if i0 == i1:
-            shift = wall - (table.initial if i0 == 0 else table.after[i0 - 1])
-            return [t + shift for t in self.times]
+        i1 = bisect_right(table.wall_before, wall + 2 * DAY)
         key = (
             table.after[i0 - 1] if i0 else table.initial,
             tuple(
@@ -326,8 +336,12 @@ class _CronEngine:
         )
         hit = self._runs_cache.get(key)
         if hit is None:
-            hit = self._runs_cache[key] = [u - wall for u in self._day_runs(wall, i0, i1)]
-        return [u + wall for u in hit]
+            if i0 == i1:
+                rel = [t - key[0] for t in self.times]
+            else:
+                rel = [u - wall for u in self._day_runs(wall, i0, i1)]
+            hit = self._runs_cache[key] = (rel, _stats(rel))
+        return hit
 
     def _day_runs(self, wall: int, i0: int, i1: int) -> list[int]:
         table, times = self.table, self.times
@@ -365,11 +379,13 @@ class _CronEngine:
         self, wall: int, lo: int, hi: int, i0: int, i1: int
     ) -> tuple[int, int, int, int | None]:
         if self.policy != AWS_POLICY:
-            runs = [u for u in self.day_runs(wall) if lo <= u < hi]
-            if not runs:
-                return 0, 0, 0, None
-            best = min(map(operator.sub, runs[1:], runs)) if len(runs) > 1 else None
-            return len(runs), runs[0], runs[-1], best
+            rel, stats = self._day_relative(wall)
+            if lo <= wall + (rel[0] if rel else 0) and (not rel or wall + rel[-1] < hi):
+                n, first, last, best = stats
+                return n, first + wall, last + wall, best
+            runs = rel[bisect_left(rel, lo - wall) : bisect_left(rel, hi - wall)]
+            n, first, last, best = _stats(runs)
+            return n, first + wall, last + wall, best
         table, times, gaps = self.table, self.times, self.gaps
         end = wall + DAY
         points = [wall, end]
@@ -869,23 +885,32 @@ def _rate_figures(anchor: int, step: int, lo: int, hi: int, *, count: int, table
     return _figures(runs, per_day, per_24h, gap, total)
 
 
-def _affected_by_dst(engine: _CronEngine, lo: int, hi: int) -> bool:
-    """Does a matching day in [lo, hi) have a time inside a DST gap or a repeated hour?"""
+def _affected_by_dst(engine: _CronEngine, lo: int, hi: int) -> tuple[bool, bool]:
+    """(touched, differs): does a matching day in [lo, hi) have a time inside a DST gap or a
+    repeated hour, and would the worst case (every reading runs, skipped times at the jump)
+    then run differently from the engine's policy?"""
     table, times = engine.table, engine.times
-    seen: set[tuple[int, int, int]] = set()
+    every, shift = engine.policy[0] == "all", engine.policy[1] == "shift"
+    touched = False
     for i in range(bisect_left(table.tau, lo - DAY), bisect_left(table.tau, hi + DAY)):
-        a, b = sorted((table.wall_before[i], table.tau[i] + table.after[i]))
-        day = a // DAY
-        for d in {day, (b - 1) // DAY}:
+        before, after = table.wall_before[i], table.tau[i] + table.after[i]
+        a, b = min(before, after), max(before, after)
+        for d in {a // DAY, (b - 1) // DAY}:
             x, y = max(a, d * DAY) - d * DAY, min(b, (d + 1) * DAY) - d * DAY
-            if (d, x, y) in seen:
+            if bisect_left(times, x) == bisect_left(times, y) or not engine.matches(d):
                 continue
-            seen.add((d, x, y))
-            if bisect_left(times, x) < bisect_left(times, y) and engine.matches(d):
-                u = table.tau[i]
-                if lo - DAY <= u < hi + DAY:
-                    return True
-    return False
+            touched = True
+            if after < before and not every:
+                return True, True  # a repeated time the policy runs once, the worst case twice
+            if after > before and not shift:
+                # The worst case runs the skipped times at the jump: different unless the
+                # jump's end is a run anyway.
+                end_day, end_time = divmod(after, DAY)
+                position = bisect_left(times, end_time)
+                on_time = position < len(times) and times[position] == end_time
+                if not (on_time and engine.matches(end_day)):
+                    return True, True
+    return touched, False
 
 
 def _unix_analysis(schedule: Schedule, table: ZoneTable, lo: int, hi: int, count: int):
@@ -902,14 +927,17 @@ def _unix_analysis(schedule: Schedule, table: ZoneTable, lo: int, hi: int, count
             "Vixie/Debian cron rule (a day runs when either matches)"
         )
     worst = None
-    if lo < hi and _affected_by_dst(engine, lo, hi):
+    touched, differs = _affected_by_dst(engine, lo, hi) if lo < hi else (False, False)
+    if touched:
         warnings.append(
             f"in {schedule.timezone} some run times fall in an hour that daylight saving skips "
             'or repeats; Google does not document what Cloud Scheduler does then ("might '
             'observe execution anomalies"): figures follow Debian cron, the worst case runs '
             "a repeated time twice and a skipped time at the transition"
         )
-        worst = _cron_figures(_CronEngine(spec, table, WORST), lo, hi, count)
+        worst = (
+            _cron_figures(_CronEngine(spec, table, WORST), lo, hi, count) if differs else nominal
+        )
     return nominal, tuple(warnings), worst
 
 

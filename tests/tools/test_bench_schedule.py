@@ -22,3 +22,17 @@ def test_quick_benchmark_prints_every_expression_and_the_goal(capsys):
     for expression, _ in bench_schedule.CASES:
         assert expression in out, expression
     assert "goal: every median < 5 ms" in out
+
+
+def test_brute_force_scan_counts_a_unix_cron_and_an_adf_recurrence():
+    assert bench_schedule._brute_force_year("0 12 * * *", None, days=3, dialect="unix-cron") == 3
+    daily = {"frequency": "Day", "startTime": "2026-01-01T06:00:00Z"}
+    assert bench_schedule._brute_force_year(daily, None, days=3, dialect="adf-recurrence") == 3
+
+
+def test_quick_benchmark_compares_every_unix_cron_with_cronsim(capsys):
+    assert bench_schedule.main(["--quick", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    for expression, _ in bench_schedule.UNIX_CASES:
+        assert expression in out, expression
+    assert "faster than cronsim's next 100 runs" in out
