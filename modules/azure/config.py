@@ -25,6 +25,8 @@ from modules.config import (
     get_string_list,
     parse_schedule_key,
 )
+from modules.schedule import ScheduleError
+from modules.schedule.zones import tz_database_names, windows_to_iana
 
 AzureTriggerKind = Literal["adf", "ml-schedule"]
 ActivityKind = Literal["batch-endpoint", "ml-pipeline-v1"]
@@ -377,7 +379,9 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> AzurePipelineConfig | N
 
     recurrence = raw.get("schedule")
     zone = raw.get("timezone")
-    schedule = parse_schedule_key(entry, ctx, dialect="adf-recurrence", timezone=zone)
+    schedule = None
+    if _zone_ok(zone, ctx):
+        schedule = parse_schedule_key(entry, ctx, dialect="adf-recurrence", timezone=zone)
     spec = getattr(schedule, "spec", None)
     if spec is not None:
         _check_recurrence(spec, trigger, recurrence, ctx)
@@ -423,6 +427,20 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> AzurePipelineConfig | N
         scheduled_time_input=scheduled_input,
         **fields,
     )
+
+
+def _zone_ok(zone: Any, ctx: IssueContext) -> bool:
+    """`timezone` may be IANA or Windows; a name that is neither and has no `/` was meant as a
+    Windows ID, so it gets the Windows did-you-mean (`Australian Eastern Standard Time` -> `AUS
+    Eastern Standard Time`) instead of the IANA one."""
+    if not isinstance(zone, str) or "/" in zone or zone in tz_database_names():
+        return True
+    try:
+        windows_to_iana(zone, field="timezone")
+    except ScheduleError as error:
+        ctx.add("timezone", f"{error}; or give an IANA name such as Europe/Berlin")
+        return False
+    return True
 
 
 def _check_recurrence(spec: Any, trigger: str, raw: Any, ctx: IssueContext) -> None:
