@@ -18,6 +18,8 @@ from policies.schedule_registry import Carrier, Target, register
 from policies.values import UNKNOWN, as_list, dig, is_unknown
 
 RECURRENCE_KEYS = ("frequency", "interval", "startTime", "endTime")
+# No carrier here sets `start`/`end`: an ADF recurrence keeps startTime/endTime inside itself, in
+# ADF's format (wall time unless UTC), and the engine reads them there.
 
 
 def _number(value: Any) -> Any:
@@ -42,7 +44,9 @@ def adf_recurrence(recurrence: Any) -> Any:
     through so the engine reports them."""
     if is_unknown(recurrence) or not isinstance(recurrence, Mapping):
         return recurrence
-    out = {k: _numbers(v) for k, v in recurrence.items() if k != "timeZone" and v is not None}
+    # timeZone stays in the mapping: the engine then reads it as the Windows ID it is (with a
+    # Windows did-you-mean), the carrier's `timezone` path only marks where it lives.
+    out = {k: _numbers(v) for k, v in recurrence.items() if v is not None}
     schedule = recurrence.get("schedule")
     if isinstance(schedule, Mapping):
         out["schedule"] = {
@@ -87,6 +91,8 @@ def _classic_recurrence(props: Mapping[str, Any]) -> Any:
     for key in ("startTime", "endTime"):
         if key in recurrence:
             recurrence[key] = _local(recurrence[key], props.get("timeZone"))
+    if props.get("timeZone") is not None:
+        recurrence["timeZone"] = props.get("timeZone")
     block = props.get("schedule")
     if is_unknown(block):
         recurrence["schedule"] = UNKNOWN
@@ -175,8 +181,6 @@ register(
         reader=_native_recurrence,
         timezone="properties.recurrence.timeZone",
         default_timezone="UTC",
-        start="properties.recurrence.startTime",
-        end="properties.recurrence.endTime",
         enabled=_native_started,
         targets=_native_targets,
     )
@@ -209,8 +213,6 @@ register(
         reader=_ml_recurrence,
         timezone="properties.trigger.timeZone",
         default_timezone="UTC",
-        start="properties.trigger.startTime",
-        end="properties.trigger.endTime",
         enabled=_ml_enabled,
     )
 )
