@@ -38,17 +38,21 @@ def _cron_candidates(schedule: Schedule) -> Iterator[tuple[str, str]]:
     yield minute, hour
 
 
-def _aws_cron_text(spec: CronSpec, minute: str, hour: str) -> str:
+def _aws_cron_text(spec: CronSpec, minute: str, hour: str, dom: str | None = None) -> str:
     fields = list(spec.fields)
     fields[0], fields[1] = minute, hour
+    if dom is not None:
+        fields[2] = dom
     return f"cron({' '.join(fields)})"
 
 
-def _unix_text(schedule: Schedule, minute: str, hour: str) -> str:
+def _unix_text(schedule: Schedule, minute: str, hour: str, dom: str | None = None) -> str:
     spec = schedule.spec
     assert isinstance(spec, CronSpec)
     fields = list(spec.fields)
     fields[0], fields[1] = minute, hour
+    if dom is not None:
+        fields[2] = dom
     text = " ".join(fields)
     expression = schedule.expression
     prefix = expression[: len(expression) - len(expression.lstrip())]
@@ -62,7 +66,7 @@ def _candidates(schedule: Schedule) -> Iterator[Schedule]:
     spec = schedule.spec
     zone = schedule.timezone
     if isinstance(spec, RateSpec) or schedule.kind == "at":
-        for minutes in (*range(2, 60), *range(60, 1441, 60)):
+        for minutes in (*range(2, 60), *range(60, 1441, 60), 2880):
             if minutes % 1440 == 0:
                 text = f"rate({minutes // 1440} day{'s' if minutes > 1440 else ''})"
             elif minutes % 60 == 0:
@@ -79,6 +83,17 @@ def _candidates(schedule: Schedule) -> Iterator[Schedule]:
                 yield parse_schedule(text, None if prefixed else zone, dialect="unix-cron")
             else:
                 yield parse_schedule(_aws_cron_text(spec, minute, hour), zone)
+        # Once a day is still twice in the 23 real hours of a spring-forward day: every other
+        # day is the next step down.
+        # Noon is outside every DST change of the tz database, so the worst case can't repeat it.
+        minute = str(spec.minutes[0])
+        for hour in dict.fromkeys((str(spec.hours[0]), "12")):
+            if schedule.dialect == "unix-cron" and spec.fields[2] == "*":
+                text = _unix_text(schedule, minute, hour, "*/2")
+                prefixed = text.startswith(("TZ=", "CRON_TZ="))
+                yield parse_schedule(text, None if prefixed else zone, dialect="unix-cron")
+            elif schedule.dialect == "aws" and spec.fields[2] == "*":
+                yield parse_schedule(_aws_cron_text(spec, minute, hour, "1/2"), zone)
         return
     assert isinstance(spec, AdfSpec)
     import json

@@ -130,6 +130,8 @@ def test_any_shape_in_any_dialect_parses_or_raises_schedule_error(expression, zo
         ("cron(0/5 8-17 ? * MON-FRI *)", "Europe/Berlin", "aws", 4),
         ("*/5 * * * *", "America/New_York", "unix-cron", 24),
         ("TZ=Europe/Berlin */1 * * * *", None, "unix-cron", 48),
+        ("30 1 * * *", "America/New_York", "unix-cron", 1),  # daily is 2 in 23 real hours
+        ("cron(30 4 * * ? *)", "America/New_York", "aws", 1),
     ],
 )
 def test_suggested_fix_passes_the_limit_it_was_made_for(expression, zone, dialect, limit):
