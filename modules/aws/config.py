@@ -676,6 +676,18 @@ def _action_problem(action: str) -> str | None:
         iam.parse_action(action)
     except ValueError as error:
         return str(error)
+    if "*" not in action and "?" not in action:
+        # One concrete action: look it up instead of matching the whole service's list.
+        if not iam.is_known_action(action):
+            suggestion = iam.suggest_action(action)
+            hint = f"did you mean {suggestion!r}?" if suggestion else "check the action list"
+            return f"{action!r} grants no action AWS documents; {hint}"
+        if action.lower() == "iam:passrole":
+            return (
+                f"{action!r} grants iam:PassRole; grant it through `passRoles` so it is "
+                "limited to SageMaker"
+            )
+        return None
     granted = iam.expand_actions(action)
     if not granted:
         suggestion = iam.suggest_action(action)

@@ -19,6 +19,7 @@ with the AWS page that states it.
 from __future__ import annotations
 
 import functools
+import gc
 import gzip
 import json
 import re
@@ -69,6 +70,18 @@ def _data_dir() -> Path:
 
 
 def _load_json(*parts: str) -> Any:
+    # A model is tens of thousands of small objects: with a stack program's heap (pulumi_aws is
+    # large) the collector's passes over it cost more than the parse itself, so pause it.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_json(*parts)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_json(*parts: str) -> Any:
     base = _data_dir().joinpath(*parts)
     plain = base.with_name(base.name + ".json")
     if plain.is_file():
