@@ -892,12 +892,18 @@ def _affected_by_dst(engine: _CronEngine, lo: int, hi: int) -> tuple[bool, bool]
     table, times = engine.table, engine.times
     every, shift = engine.policy[0] == "all", engine.policy[1] == "shift"
     touched = False
+    misses: set[tuple[int, int]] = set()  # times of day no run falls in (same every year)
     for i in range(bisect_left(table.tau, lo - DAY), bisect_left(table.tau, hi + DAY)):
         before, after = table.wall_before[i], table.tau[i] + table.after[i]
         a, b = min(before, after), max(before, after)
         for d in {a // DAY, (b - 1) // DAY}:
             x, y = max(a, d * DAY) - d * DAY, min(b, (d + 1) * DAY) - d * DAY
-            if bisect_left(times, x) == bisect_left(times, y) or not engine.matches(d):
+            if (x, y) in misses:
+                continue
+            if bisect_left(times, x) == bisect_left(times, y):
+                misses.add((x, y))
+                continue
+            if not engine.matches(d):
                 continue
             touched = True
             if after < before and not every:
