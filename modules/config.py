@@ -168,6 +168,9 @@ class CloudValidator:
     check_tag: Callable[[str, str], str | None]
     schedule_example: str
     """Shown when `schedule` is missing, e.g. `cron(0 12 * * ? *)`."""
+    check_stack: Callable[[Mapping[str, Any], IssueContext], None] | None = None
+    """Optional: checks the stack-level config map (e.g. `aws:region`) of a stack that has
+    entries of this cloud; reports with `ctx.add(key, problem)`."""
 
 
 @dataclass(frozen=True)
@@ -240,15 +243,26 @@ def load_stack(
             ctx.add(key, f"unknown stack config key; {hint} Known keys: {', '.join(known)}")
     pipelines = _structured(config, f"{prefix}pipelines", ctx, list, "a list of pipeline entries")
     tags = _structured(config, f"{prefix}tags", ctx, dict, "a map of tag key to value")
+    clouds = {
+        entry.get("cloud", DEFAULT_CLOUD) for entry in pipelines or [] if isinstance(entry, dict)
+    }
+    for cloud in sorted(c for c in clouds if c in CLOUDS):
+        validator = validator_for(cloud)
+        if validator is not None and validator.check_stack is not None:
+            validator.check_stack(config, ctx)
+    try:
+        result = load_stack_config(
+            pipelines or [],
+            stack=stack,
+            base_dir=base_dir,
+            reference=reference,
+            stack_tags=tags or {},
+        )
+    except ConfigError as error:
+        raise ConfigError([*issues, *error.issues]) from None
     if issues:
         raise ConfigError(issues)
-    return load_stack_config(
-        pipelines or [],
-        stack=stack,
-        base_dir=base_dir,
-        reference=reference,
-        stack_tags=tags or {},
-    )
+    return result
 
 
 def _structured(

@@ -723,10 +723,20 @@ def _with_samples(text: str) -> str:
     return PLACEHOLDER_PATTERN.sub(lambda m: _SAMPLE_VALUES[m.group(1)], text)
 
 
+def check_stack(config: Mapping[str, Any], ctx: IssueContext) -> None:
+    """`aws:region` (the AWS provider's region) must be a region AWS has published."""
+    region = config.get("aws:region")
+    if region is not None:
+        problem = limits.region_problem(region)
+        if problem is not None:
+            ctx.add("aws:region", problem)
+
+
 VALIDATOR = CloudValidator(
     keys=PIPELINE_KEYS,
     validate=validate,
     check_name=check_name,
     check_tag=check_tag,
     schedule_example="cron(0 12 * * ? *)",
+    check_stack=check_stack,
 )

@@ -338,3 +338,25 @@ def test_the_stack_map_is_validated_like_the_entries(definition_dir: Path) -> No
     config = {"mlsched:pipelines": json.dumps([entry()]), "mlsched:tags": '{"team": "ml"}'}
     (pipeline,) = stack_from(definition_dir, config).pipelines
     assert ("team", "ml") in pipeline.tags
+
+
+@pytest.mark.parametrize(("region", "hint"), [("mars-1", ""), ("us-est-1", "did you mean")])
+def test_a_region_that_does_not_exist_is_refused(
+    definition_dir: Path, region: str, hint: str
+) -> None:
+    config = {"aws:region": region, "mlsched:pipelines": json.dumps([entry()])}
+    with pytest.raises(ConfigError) as caught:
+        stack_from(definition_dir, config)
+    (issue,) = caught.value.issues
+    assert issue.key == "aws:region"
+    assert f"{region!r} is not an AWS region (botocore's partitions data)" in issue.problem
+    assert hint in issue.problem
+    config["aws:region"] = "eu-central-1"
+    assert stack_from(definition_dir, config).pipelines
+
+
+def test_stack_and_entry_problems_are_reported_together(definition_dir: Path) -> None:
+    config = {"aws:region": "mars-1", "mlsched:pipelines": json.dumps([entry(retryAttempts=999)])}
+    with pytest.raises(ConfigError) as caught:
+        stack_from(definition_dir, config)
+    assert {issue.key for issue in caught.value.issues} == {"aws:region", "retryAttempts"}
