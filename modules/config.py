@@ -476,6 +476,22 @@ def parameter_text(value: Any) -> str | None:
     return None
 
 
+def parse_duration(text: Any) -> timedelta | None:
+    """`90m`, `2h`, `1h30m`, `1d` as a timedelta within 1m-31d; None when it is not one."""
+    match = DURATION_PATTERN.match(text) if isinstance(text, str) and text else None
+    if match is None:
+        return None
+    duration = timedelta(
+        days=int(match["d"] or 0), hours=int(match["h"] or 0), minutes=int(match["m"] or 0)
+    )
+    return duration if timedelta(minutes=1) <= duration <= MAX_EXPECTED_DURATION else None
+
+
+def format_duration(duration: timedelta) -> str:
+    """The canonical text of a duration: whole minutes, e.g. `90m` (what tags carry)."""
+    return f"{int(duration.total_seconds() // 60)}m"
+
+
 def _duration(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> timedelta | None:
     value = raw.get(key)
     if value is None:
@@ -484,12 +500,9 @@ def _duration(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> timedelta 
     if match is None:
         ctx.add(key, f"{value!r} is not a duration; write e.g. 90m, 2h, 1h30m or 1d")
         return None
-    duration = timedelta(
-        days=int(match["d"] or 0), hours=int(match["h"] or 0), minutes=int(match["m"] or 0)
-    )
-    if not timedelta(minutes=1) <= duration <= MAX_EXPECTED_DURATION:
+    duration = parse_duration(value)
+    if duration is None:
         ctx.add(key, f"{value!r} is outside 1m-31d; give how long one run usually takes")
-        return None
     return duration
 
 

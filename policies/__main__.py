@@ -2,7 +2,7 @@
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from policies import azure, gcp, iam, iam_trust, schedules, targets
+from policies import azure, gcp, iam, iam_trust, schedules, targets, timing
 
 PolicyPack(
     name="mlsched",
@@ -10,6 +10,7 @@ PolicyPack(
     enforcement_level=EnforcementLevel.ADVISORY,
     policies=[
         *schedules.POLICIES,
+        *timing.POLICIES,
         *iam_trust.POLICIES,
         *iam.POLICIES,
         *targets.POLICIES,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -157,11 +157,16 @@ def window(spec: ScheduleSpec) -> tuple[datetime | None, datetime | None]:
     return start, end
 
 
-def analysis(spec: ScheduleSpec, reference: datetime, *, count: int = 1) -> ScheduleAnalysis:
-    """The engine's analysis of the spec in its window (unknowns raise the advisory)."""
+def analysis(
+    spec: ScheduleSpec, reference: datetime, *, count: int = 1, until: datetime | None = None
+) -> ScheduleAnalysis:
+    """The engine's analysis of the spec in its window, cut at `until` when given (unknowns
+    raise the advisory)."""
     require_known(spec)
     schedule = parse(spec)
     start, end = window(spec)
+    if until is not None and (end is None or until < end):
+        end = until
     try:
         return _analyze(schedule, reference, start, end, count)
     except TypeError:
@@ -209,3 +214,49 @@ def _runs_per_24h(result: Any) -> int:
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _rate_candidates(dialect: str, minutes: int) -> list[Any]:
+    """Schedules in `dialect` that run every `minutes` or a little less often."""
+    if dialect == "aws":
+        out = []
+        for step in (minutes, -(-minutes // 60) * 60, -(-minutes // 1440) * 1440):
+            if step % 1440 == 0:
+                n, unit = step // 1440, "day"
+            elif step % 60 == 0:
+                n, unit = step // 60, "hour"
+            else:
+                n, unit = step, "minute"
+            out.append(f"rate({n} {unit}{'s' if n > 1 else ''})")
+        return out
+    if dialect == "unix-cron":
+        out = [f"*/{m} * * * *" for m in range(minutes, 61) if 60 % m == 0][:1]
+        hours = [h for h in range(max(1, -(-minutes // 60)), 25) if 24 % h == 0]
+        out += [f"0 */{h} * * *" if h < 24 else "0 0 * * *" for h in hours[:1]]
+        return out
+    return []
+
+
+def suggest_slower(
+    spec: ScheduleSpec, min_interval: float, max_runs: int | None, reference: datetime
+) -> str | None:
+    """A schedule in the spec's own dialect and zone that this policy accepts, or None.
+    Each candidate is checked with the engine exactly as the policy judges, so the message never
+    proposes a schedule the policy would reject."""
+    minutes = max(int(-(-min_interval // 1)), -(-1440 // max_runs) if max_runs else 1, 1)
+    for candidate in _rate_candidates(spec.carrier.dialect, minutes):
+        trial = replace(spec, expression=candidate)
+        try:
+            result = analysis(trial, reference)
+        except ScheduleProblem:
+            continue
+        if not too_frequent(figures(result), min_interval, max_runs):
+            return candidate
+    return None
+
+
+def too_frequent(result: Figures, min_interval: float, max_runs: int | None) -> bool:
+    """Whether `result` breaks a minimum gap or (when given) a 24-hour maximum."""
+    interval = result.min_interval_minutes
+    too_close = interval is not None and interval < min_interval
+    return too_close or (max_runs is not None and result.max_runs_per_24h > max_runs)

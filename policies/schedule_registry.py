@@ -9,11 +9,17 @@ plain properties (`policies.values.plain`: unknowns are `UNKNOWN`) into a `Sched
 when the resource declares no schedule. Pure data and functions: no pulumi-policy objects, so the
 offline plan can read schedules through it too.
 
+Pipeline resources (`PipelineResource`, `register_pipeline`) say which types are the pipelines
+schedules start, their name, and where their expected duration is declared (the timing policies
+read it there: AWS tags the SageMaker pipeline `mlsched:expectedDuration`, since EventBridge
+Scheduler schedules cannot carry tags).
+
 Adding a cloud: add a module `policies/carriers/<cloud>.py` that calls `register(Carrier(...))`
-for each of its resource types (property paths are camelCase as Pulumi sends them, dotted for
-nesting; give a `reader` instead when the expression needs assembling). Every module in
-`policies/carriers/` is imported on first use of the registry; a type registered twice is an
-error. The schedule policies then judge the new types without any change.
+for each of its resource types and `register_pipeline(...)` for its pipeline types (property
+paths are camelCase as Pulumi sends them, dotted for nesting; give a `reader` instead when the
+expression needs assembling). Every module in `policies/carriers/` is imported on first use of
+the registry; a type registered twice is an error. The schedule policies then judge the new
+types without any change.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ class TargetResources:
     link: str
     """Property naming the carrier (a dependency on it is preferred when present)."""
     read: Callable[[Mapping[str, Any]], Target]
+    target_keys: tuple[str, ...] = ()
+    """Properties whose dependencies lead to the pipeline the target starts."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,25 @@ class Carrier:
     delivery_settings: bool = False
     """Targets carry EventBridge retryPolicy / deadLetterConfig (schedule-delivery-safety)."""
     target_resources: TargetResources | None = None
+    target_keys: tuple[str, ...] = ()
+    """Properties whose dependencies lead to the pipeline resource the schedule starts (in a
+    preview the target's ARN is often unknown, its dependencies are not)."""
+    overlap: str = ""
+    """What the cloud does when a run is due while the previous one still runs (messages)."""
+
+
+@dataclass(frozen=True)
+class PipelineResource:
+    """A resource type that is a pipeline a schedule starts, and where its metadata is."""
+
+    resource_type: str
+    cloud: str
+    name: str
+    """Property path of the pipeline's name (matched against a target's ARN or reference)."""
+    expected_duration: Reader
+    """props -> the declared expected duration text (e.g. "90m"), None, or UNKNOWN."""
+    duration_label: str = ""
+    """Where `expected_duration` reads it, for messages (e.g. `tag mlsched:expectedDuration`)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +134,7 @@ class ScheduleSpec:
 
 
 _REGISTRY: dict[str, Carrier] = {}
+_PIPELINES: dict[str, PipelineResource] = {}
 
 
 def register(carrier: Carrier) -> Carrier:
@@ -114,6 +142,18 @@ def register(carrier: Carrier) -> Carrier:
         raise ValueError(f"{carrier.resource_type} is already a registered schedule carrier")
     _REGISTRY[carrier.resource_type] = carrier
     return carrier
+
+
+def register_pipeline(pipeline: PipelineResource) -> PipelineResource:
+    if pipeline.resource_type in _PIPELINES:
+        raise ValueError(f"{pipeline.resource_type} is already a registered pipeline resource")
+    _PIPELINES[pipeline.resource_type] = pipeline
+    return pipeline
+
+
+def pipeline_for(resource_type: str) -> PipelineResource | None:
+    _load()
+    return _PIPELINES.get(resource_type)
 
 
 @functools.cache

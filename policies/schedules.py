@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from pulumi_policy import (
@@ -119,50 +118,6 @@ def _minutes(value: float) -> str:
     return f"{value:g} min"
 
 
-def _rate_candidates(dialect: str, minutes: int) -> list[Any]:
-    """Schedules in `dialect` that run every `minutes` or a little less often."""
-    if dialect == "aws":
-        out = []
-        for step in (minutes, -(-minutes // 60) * 60, -(-minutes // 1440) * 1440):
-            if step % 1440 == 0:
-                n, unit = step // 1440, "day"
-            elif step % 60 == 0:
-                n, unit = step // 60, "hour"
-            else:
-                n, unit = step, "minute"
-            out.append(f"rate({n} {unit}{'s' if n > 1 else ''})")
-        return out
-    if dialect == "unix-cron":
-        out = [f"*/{m} * * * *" for m in range(minutes, 61) if 60 % m == 0][:1]
-        hours = [h for h in range(max(1, -(-minutes // 60)), 25) if 24 % h == 0]
-        out += [f"0 */{h} * * *" if h < 24 else "0 0 * * *" for h in hours[:1]]
-        return out
-    return []
-
-
-def suggest_frequency(
-    spec: ScheduleSpec, min_interval: float, max_runs: int, reference: Any
-) -> str | None:
-    """A schedule in the spec's own dialect and zone that this policy accepts, or None.
-    Each candidate is checked with the engine exactly as the policy judges, so the message never
-    proposes a schedule the policy would reject."""
-    minutes = max(int(-(-min_interval // 1)), -(-1440 // max_runs), 1)
-    for candidate in _rate_candidates(spec.carrier.dialect, minutes):
-        trial = replace(spec, expression=candidate)
-        try:
-            result = reading.analysis(trial, reference)
-        except reading.ScheduleProblem:
-            continue
-        if not _too_frequent(reading.figures(result), min_interval, max_runs):
-            return candidate
-    return None
-
-
-def _too_frequent(figures: reading.Figures, min_interval: float, max_runs: int) -> bool:
-    interval = figures.min_interval_minutes
-    return (interval is not None and interval < min_interval) or figures.max_runs_per_24h > max_runs
-
-
 def validate_frequency(args: ResourceValidationArgs, report: ReportViolation) -> None:
     spec = _spec_of(args)
     if spec is None:
@@ -174,7 +129,7 @@ def validate_frequency(args: ResourceValidationArgs, report: ReportViolation) ->
     min_interval = float(config["minIntervalMinutes"])
     max_runs = int(config["maxRunsPerDay"])
     figures = reading.figures(analysis)
-    if not _too_frequent(figures, min_interval, max_runs):
+    if not reading.too_frequent(figures, min_interval, max_runs):
         return
     interval = figures.min_interval_minutes
     measured = (
@@ -182,7 +137,9 @@ def validate_frequency(args: ResourceValidationArgs, report: ReportViolation) ->
     ) + f" ({figures.max_runs_per_24h} runs in 24 h)"
     if figures.worst_case:
         measured += " at worst, where the provider leaves daylight-saving changes undefined"
-    suggestion = suggest_frequency(spec, min_interval, max_runs, settings.reference_time(config))
+    suggestion = reading.suggest_slower(
+        spec, min_interval, max_runs, settings.reference_time(config)
+    )
     fix = f"e.g. {suggestion}" if suggestion else "fewer runs"
     report(
         f"{_shown(spec.expression)} {measured}; this stack allows at least "

@@ -58,6 +58,9 @@ ARN_SYNTAX = re.compile(
 )
 
 TriggerKind = Literal["scheduler", "rule"]
+# Tag on the SageMaker pipeline carrying `expectedDuration` (canonical minutes, e.g. `90m`), the
+# contract with policies/carriers/aws.py: the timing policies read it there.
+EXPECTED_DURATION_TAG = "mlsched:expectedDuration"
 
 # The AWS keys; the shared ones (name, schedule, timezone, ...) are modules.config.SHARED_KEYS.
 PIPELINE_KEYS: dict[str, str] = {

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import pulumi
 
 from modules.aws import context as aws_context
-from modules.aws.config import PipelineConfig
+from modules.aws.config import EXPECTED_DURATION_TAG, PipelineConfig
 from modules.aws.execution_role import PipelineExecutionRole, PipelineExecutionRoleArgs
 from modules.aws.pipeline import SageMakerPipeline, SageMakerPipelineArgs
 from modules.aws.trigger import ScheduleTrigger, ScheduleTriggerArgs
+from modules.config import format_duration
 
 TYPE_TOKEN = "mlsched:ml:ScheduledPipeline"
 
@@ -42,6 +43,13 @@ class ScheduledPipeline(pulumi.ComponentResource):
         config = args.config
         aws = args.aws or aws_context.lookup(self)
         tags = tuple(sorted({**dict(config.tags), "mlsched:pipeline": config.name}.items()))
+        pipeline_tags = tags
+        if config.expected_duration is not None:
+            # The timing policies read the expected duration from the pipeline the schedule
+            # starts: EventBridge Scheduler schedules cannot be tagged, only schedule groups
+            # (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_TagResource.html).
+            duration = format_duration(config.expected_duration)
+            pipeline_tags = tuple(sorted({**dict(tags), EXPECTED_DURATION_TAG: duration}.items()))
         definition = config.definition
 
         role = PipelineExecutionRole(
@@ -68,7 +76,7 @@ class ScheduledPipeline(pulumi.ComponentResource):
                 parallelism=config.parallelism,
                 description=config.description,
                 display_name=config.display_name,
-                tags=tags,
+                tags=pipeline_tags,
                 aws=aws,
             ),
             opts=pulumi.ResourceOptions(parent=self, protect=config.protect),

@@ -5,10 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policies.schedule_registry import Carrier, Target, TargetResources, register
+from policies.schedule_registry import (
+    Carrier,
+    PipelineResource,
+    Target,
+    TargetResources,
+    register,
+    register_pipeline,
+)
 from policies.values import UNKNOWN, as_list, dig, is_unknown
 
 EVENT_TARGET_TYPE = "aws:cloudwatch/eventTarget:EventTarget"
+EXPECTED_DURATION_TAG = "mlsched:expectedDuration"
+# A SageMaker pipeline has no "skip if running" setting: every start is a new execution, and
+# ParallelismConfiguration limits the steps running at once inside one execution only.
+# https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ParallelismConfiguration.html
+OVERLAP = (
+    "SageMaker starts a second execution while the previous one still runs (the pipeline's "
+    "parallelism limits steps inside one execution, not executions)"
+)
 
 
 def event_target(props: Mapping[str, Any]) -> Target:
@@ -68,6 +83,8 @@ for _type in ("aws:scheduler/schedule:Schedule", "aws-native:scheduler:Schedule"
             one_time=True,
             flexible_mode="flexibleTimeWindow.mode",
             delivery_settings=True,
+            target_keys=("target",),
+            overlap=OVERLAP,
         )
     )
 
@@ -83,7 +100,10 @@ register(
         # pulumi-aws declares a classic rule's targets as separate EventTarget resources.
         targets=None,
         delivery_settings=True,
-        target_resources=TargetResources(EVENT_TARGET_TYPE, link="rule", read=event_target),
+        target_resources=TargetResources(
+            EVENT_TARGET_TYPE, link="rule", read=event_target, target_keys=("arn",)
+        ),
+        overlap=OVERLAP,
     )
 )
 register(
@@ -97,5 +117,34 @@ register(
         enabled=_state,
         targets=_rule_targets,
         delivery_settings=True,
+        target_keys=("targets",),
+        overlap=OVERLAP,
     )
 )
+
+
+def _tag(props: Mapping[str, Any]) -> Any:
+    """aws-native sends tags as [{key, value}], pulumi-aws as a map."""
+    tags = props.get("tags")
+    if is_unknown(tags):
+        return UNKNOWN
+    if isinstance(tags, Mapping):
+        return tags.get(EXPECTED_DURATION_TAG)
+    for tag in as_list(tags):
+        if is_unknown(tag):
+            return UNKNOWN
+        if isinstance(tag, Mapping) and tag.get("key") == EXPECTED_DURATION_TAG:
+            return tag.get("value")
+    return None
+
+
+for _type in ("aws-native:sagemaker:Pipeline", "aws:sagemaker/pipeline:Pipeline"):
+    register_pipeline(
+        PipelineResource(
+            resource_type=_type,
+            cloud="aws",
+            name="pipelineName",
+            expected_duration=_tag,
+            duration_label=f"tag {EXPECTED_DURATION_TAG}",
+        )
+    )

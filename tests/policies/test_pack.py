@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi_policy
 import pytest
 
-from policies import azure, gcp, iam, iam_trust, schedules, targets
+from policies import azure, gcp, iam, iam_trust, schedules, targets, timing
 
 MAIN = Path(__file__).resolve().parents[2] / "policies" / "__main__.py"
 
@@ -25,6 +25,7 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
         p.name
         for p in (
             *schedules.POLICIES,
+            *timing.POLICIES,
             *iam_trust.POLICIES,
             *iam.POLICIES,
             *targets.POLICIES,
@@ -41,6 +42,7 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
 def test_every_policy_has_a_kebab_case_name_and_a_one_line_description() -> None:
     for policy in (
         *schedules.POLICIES,
+        *timing.POLICIES,
         *iam_trust.POLICIES,
         *iam.POLICIES,
         *targets.POLICIES,

@@ -209,3 +209,22 @@ def test_trigger_is_created_after_the_pipeline_it_starts(
     policy = result.named("churn-trigger-policy")
     assert pipeline_urn in schedule.property_dependencies["target"], schedule.urn
     assert pipeline_urn in policy.property_dependencies["policy"], policy.urn
+
+
+def test_expected_duration_is_tagged_on_the_sagemaker_pipeline_only(
+    run: Callable[..., StackRun], definition_dir: Path
+) -> None:
+    result = run(build(definition_dir, expectedDuration="1h30m"))
+    pipeline = result.named("churn-sagemaker-pipeline")
+    tags = {t["key"]: t["value"] for t in pipeline.inputs["tags"]}
+    assert tags["mlsched:expectedDuration"] == "90m", pipeline.urn
+    for other in ("churn-trigger-role", "churn-execution-role"):
+        resource = result.named(other)
+        assert "mlsched:expectedDuration" not in (resource.inputs.get("tags") or {}), resource.urn
+
+
+def test_no_expected_duration_means_no_tag(
+    run: Callable[..., StackRun], definition_dir: Path
+) -> None:
+    pipeline = run(build(definition_dir)).named("churn-sagemaker-pipeline")
+    assert "mlsched:expectedDuration" not in {t["key"] for t in pipeline.inputs["tags"]}
