@@ -3,6 +3,7 @@ together; unit cases through pulumi-policy's args, and the shipped stack over th
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -236,7 +237,7 @@ def test_expected_duration_in_stack_config_reaches_the_overlap_policy_in_a_previ
     raw = read_stack_config(stack_dir, "prod", read_project_name(stack_dir))
     pipelines = [
         {**p, "expectedDuration": "2d"} if p["name"] == "churn-training" else p
-        for p in raw["mlsched:pipelines"]
+        for p in json.loads(raw["mlsched:pipelines"])
     ]
     run = run_stack(stack_dir, "prod", config={"pipelines": pipelines})
     # A first preview: ARNs unknown, so the link is the target's dependency on the pipeline.
