@@ -120,3 +120,30 @@ def test_a_worst_case_is_shown_next_to_the_nominal_figure_with_the_warning():
     VALIDATOR.validate(doc)
     after = doc["stacks"][0]["pipelines"][0]["schedules"][0]["after"]
     assert after["worst"]["min_interval_minutes"] == 60.0
+
+
+def test_the_terminal_view_shows_the_report_and_base_and_head_heatmaps(monkeypatch):
+    import io
+
+    from tools.diff import cli
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = _diff(document("churn"), document("churn", churn="rate(6 hours)"))
+    buffer = io.StringIO()
+    cli._terminal([result], BASE, REFERENCE, buffer, color=False)
+    text = buffer.getvalue()
+    assert "rate(6 hours)" in text
+    assert "prod base: runs in the next 7 days by weekday x hour (UTC)" in text
+    assert "prod head: runs in the next 7 days by weekday x hour (UTC)" in text
+    assert "```mermaid" not in text, "a terminal cannot draw Mermaid"
+
+
+def test_exit_status_is_2_when_a_head_cannot_be_planned_and_1_when_it_blocks():
+    from tools.diff import cli
+
+    broken = document()
+    broken["error"] = "stack prod: bad"
+    assert cli.exit_status([_diff(document("a"), broken)], None) == 2
+    head = document("churn", verdicts=[verdict("schedule-frequency", schedule_urn("churn"))])
+    assert cli.exit_status([_diff(document("churn"), head)], None) == 1
+    assert cli.exit_status([_diff(document("churn"), document("churn"))], None) == 0
