@@ -205,7 +205,7 @@ def read_project(stack_dir: Path) -> ProjectFile:
     lines = _top_lines(read_text(path))
     name = data.get("name")
     if "name" not in data:
-        close = difflib.get_close_matches("name", [str(k) for k in data], n=1, cutoff=0.5)
+        close = difflib.get_close_matches("name", [str(k) for k in data], n=1, cutoff=0.75)
         found = f"; found {close[0]!r} instead" if close else ""
         raise StackFileError(
             path, f"project is missing a 'name' attribute{found}; add `name: <project>`", line=1

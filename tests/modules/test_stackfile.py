@@ -305,3 +305,10 @@ def test_a_valid_project_file_gives_its_name(tmp_path: Path) -> None:
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StackFileError, match="file not found"):
         read_project(tmp_path)
+
+
+def test_project_file_without_name_suggests_only_a_near_miss(tmp_path: Path) -> None:
+    write(tmp_path, "Pulumi.yaml", "runtime: python\n")
+    with pytest.raises(StackFileError) as caught:
+        read_project(tmp_path)
+    assert "missing a 'name' attribute; add `name: <project>`" in str(caught.value)
