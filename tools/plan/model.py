@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 # Enforcement levels that stop `pulumi up`. A `remediate` violation reaches us only when the policy
 # could not fix the resource itself, and the engine then fails the update as for `mandatory`.
@@ -69,6 +70,19 @@ class ScheduleEntry:
     """What the provider leaves undefined that this schedule hits."""
 
 
+# Width of the start window the plan reports as busiest: schedule-collision's default.
+COLLISION_WINDOW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class BusiestWindow:
+    """The start window of `COLLISION_WINDOW` with the most pipelines in the next 7 days."""
+
+    start: datetime
+    end: datetime
+    pipelines: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One policy violation reported by the pack."""
@@ -105,6 +119,23 @@ class StackPlan:
     @property
     def ok(self) -> bool:
         return self.error is None and not any(v.blocking for v in self.verdicts)
+
+    @functools.cached_property
+    def busiest_window(self) -> BusiestWindow | None:
+        """Where most pipelines start within `COLLISION_WINDOW` (all clouds, the week the chart
+        draws); None without runs. Same sweep as the schedule-collision policy."""
+        from modules.schedule.windows import busiest_window
+        from tools.plan.week import lanes_of
+
+        runs = {
+            f"{lane.cloud}:{lane.title}": lane.runs
+            for lane in lanes_of(self.schedules, self.reference_time)
+        }
+        window = busiest_window(runs, COLLISION_WINDOW)
+        if window is None:
+            return None
+        names = tuple(sorted(m.split(":", 1)[1] for m in window.members))
+        return BusiestWindow(window.start, window.end, names)
 
     @property
     def mandatory_count(self) -> int:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tools.plan.model import NOT_CHECKED, StackPlan, component_tree
+from tools.plan.model import COLLISION_WINDOW, NOT_CHECKED, StackPlan, component_tree
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")
 
 
@@ -31,6 +31,18 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return str(value)
+
+
+def _window(plan: StackPlan) -> dict[str, Any] | None:
+    window = plan.busiest_window if plan.error is None else None
+    if window is None:
+        return None
+    return {
+        "start": iso_utc(window.start),
+        "end": iso_utc(window.end),
+        "window_minutes": int(COLLISION_WINDOW.total_seconds() // 60),
+        "pipelines": list(window.pipelines),
+    }
 
 
 def stack_document(plan: StackPlan) -> dict[str, Any]:
@@ -91,6 +103,7 @@ def stack_document(plan: StackPlan) -> dict[str, Any]:
             }
             for s in plan.schedules
         ],
+        "busiest_window": _window(plan),
         "resource_counts": dict(plan.resource_counts),
         "resources": [
             {

@@ -105,3 +105,26 @@ def test_readme_documents_every_field_of_the_schema():
     names |= set(stack["schedules"]["items"]["properties"])
     missing = sorted(n for n in names if f"`{n}`" not in section)
     assert missing == [], f"README section:plan does not document {missing}"
+
+
+def test_the_busiest_start_window_names_its_pipelines(ok_plan, make_schedule):
+    plan = replace(
+        ok_plan,
+        schedules=(
+            make_schedule("churn-training"),
+            make_schedule("feature-refresh", expression="cron(2 12 * * ? *)", timezone="UTC"),
+            make_schedule("report", expression="cron(30 12 * * ? *)", timezone="UTC"),
+        ),
+    )
+    document = render_json.stack_document(plan)
+    assert document["busiest_window"] == {
+        "start": "2026-01-01T12:00:00Z",
+        "end": "2026-01-01T12:05:00Z",
+        "window_minutes": 5,
+        "pipelines": ["churn-training", "feature-refresh"],
+    }
+    assert list(VALIDATOR.iter_errors(json.loads(render_json.dumps(document)))) == []
+
+
+def test_a_plan_without_runs_has_no_busiest_window(ok_plan):
+    assert render_json.stack_document(replace(ok_plan, schedules=()))["busiest_window"] is None
