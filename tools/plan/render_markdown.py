@@ -109,7 +109,13 @@ def _render_stack(
             out += ["", f"*… and {left} more schedules, left out to fit a comment.*"]
         out.append("")
         title = f"{plan.stack} - next 7 days of runs (UTC)"
-        out += week.week_section(title, lanes, plan.reference_time, chart_budget)
+        out += week.week_section(
+            title,
+            lanes,
+            plan.reference_time,
+            chart_budget,
+            week.window_minutes(plan.policy_config),
+        )
     else:
         out += ["No schedules.", ""]
     if plan.schedules and details:

@@ -152,7 +152,10 @@ def _level(count: int, peak: int) -> int:
 
 def heatmap(plan: StackPlan, plain: bool) -> Group:
     """Runs of the next 7 days by UTC weekday x hour: where the stack's load falls."""
-    return heat_group(week.lanes_of(plan.schedules, plan.reference_time), plain)
+    lanes = week.lanes_of(plan.schedules, plan.reference_time)
+    group = heat_group(lanes, plain)
+    busiest = week.busiest_line(lanes, week.window_minutes(plan.policy_config))
+    return Group(group, Text(f"    {busiest}")) if busiest else group
 
 
 def heat_group(

@@ -240,7 +240,49 @@ def week_chart(
     return fit(candidates(), budget)
 
 
-def week_section(title: str, lanes: Sequence[Lane], reference: datetime, budget: int) -> list[str]:
+DEFAULT_WINDOW_MINUTES = 5
+
+
+def window_minutes(policy_config: str | None) -> int:
+    """The start-window width schedule-collision judges with in this stack's policy config
+    (`windowMinutes`), so the plan names the window the policy means; 5 without one."""
+    import json
+    from pathlib import Path
+
+    try:
+        config = (
+            json.loads(Path(policy_config).read_text(encoding="utf-8")) if policy_config else {}
+        )
+        value = int(config["schedule-collision"]["windowMinutes"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return DEFAULT_WINDOW_MINUTES
+    return value if value > 0 else DEFAULT_WINDOW_MINUTES
+
+
+def busiest_line(lanes: Sequence[Lane], minutes: int) -> str:
+    """`Busiest 5-minute start window: ... UTC, 3 pipelines: a, b, c`, from the engine's sweep
+    over the week's runs; '' when nothing runs."""
+    from modules.schedule.windows import busiest_window
+
+    runs = {f"{lane.cloud} {lane.title}": lane.runs for lane in lanes if lane.runs}
+    window = busiest_window(runs, timedelta(minutes=minutes)) if runs else None
+    if window is None:
+        return ""
+    names = ", ".join(m.split(" ", 1)[1] for m in window.members)
+    count = len(window.members)
+    return (
+        f"Busiest {minutes}-minute start window of the week: {window.start:%a %Y-%m-%d %H:%M} "
+        f"to {window.end:%H:%M} UTC, {count} pipeline{'s' if count != 1 else ''}: {names}"
+    )
+
+
+def week_section(
+    title: str,
+    lanes: Sequence[Lane],
+    reference: datetime,
+    budget: int,
+    window: int = DEFAULT_WINDOW_MINUTES,
+) -> list[str]:
     """The Markdown lines of a stack's 'A week at a glance' section."""
     end = reference + WEEK
     lines = [
@@ -255,6 +297,9 @@ def week_section(title: str, lanes: Sequence[Lane], reference: datetime, budget:
         lines.append(chart)
     if note:
         lines += [f"*{note}*", ""]
+    busiest = busiest_line(lanes, window)
+    if busiest:
+        lines += [f"{busiest} (schedule-collision judges this per account).", ""]
     return lines
 
 

@@ -104,3 +104,27 @@ def test_the_heat_grid_counts_runs_by_utc_weekday_and_hour():
     grid = week.heat([lane])
     assert all(grid[day][12] == 1 for day in range(7))
     assert sum(map(sum, grid)) == 7
+
+
+def test_the_busiest_start_window_names_the_pipelines_that_start_together():
+    lanes = [
+        week.Lane("a", "aws", week.runs_in_week("cron(0 12 * * ? *)", None, reference=REF)),
+        week.Lane("b", "gcp", week.runs_in_week("cron(3 12 * * ? *)", None, reference=REF)),
+        week.Lane("c", "aws", week.runs_in_week("cron(30 12 * * ? *)", None, reference=REF)),
+    ]
+    line = week.busiest_line(lanes, 5)
+    assert line == (
+        "Busiest 5-minute start window of the week: Thu 2026-01-01 12:00 to 12:05 UTC, "
+        "2 pipelines: a, b"
+    )
+    assert week.busiest_line([week.Lane("x", "aws", ())], 5) == ""
+
+
+def test_the_window_width_comes_from_the_stacks_schedule_collision_config(tmp_path):
+    config = tmp_path / "prod.json"
+    config.write_text('{"schedule-collision": {"windowMinutes": 15}}')
+    assert week.window_minutes(str(config)) == 15
+    assert week.window_minutes(None) == 5
+    assert week.window_minutes(str(tmp_path / "missing.json")) == 5
+    config.write_text('{"schedule-collision": {"windowMinutes": "x"}}')
+    assert week.window_minutes(str(config)) == 5
