@@ -271,6 +271,7 @@ def validate_overlap(args: StackValidationArgs, report: ReportViolation) -> None
         if interval is None or interval >= needed:
             continue
         suggestion = reading.suggest_slower(item.spec, needed, None, reference)
+        then = item.spec.carrier.overlap or "both runs then compete for the same resources"
         fix = f" (e.g. {suggestion})" if suggestion else ""
         worst = " at worst (the provider leaves daylight-saving changes undefined)"
         report(
@@ -278,7 +279,7 @@ def validate_overlap(args: StackValidationArgs, report: ReportViolation) -> None
             f"{_minutes(interval)} after the previous run{worst if figures.worst_case else ''}, "
             f"but one run takes about {_minutes(duration.total_seconds() / 60)} "
             f"({link.duration_label}), so a run is due while the previous one still runs: "
-            f"{item.spec.carrier.overlap or 'the cloud starts it anyway'}. Start it at most "
+            f"{then}. Start it at most "
             f"every {_minutes(needed)}{fix}, correct expectedDuration if runs are shorter, or "
             f"change schedule-overlap in {CONFIG_FILE}.",
             item.resource.urn,

@@ -18,6 +18,12 @@ from policies.schedule_registry import Carrier, Target, register
 from policies.values import UNKNOWN, as_list, dig, is_unknown
 
 RECURRENCE_KEYS = ("frequency", "interval", "startTime", "endTime")
+# A pipeline's `concurrency` caps its concurrent runs; runs beyond it wait in a queue.
+# https://learn.microsoft.com/en-us/azure/data-factory/concepts-pipelines-activities
+ADF_OVERLAP = (
+    "Data Factory queues the run behind the pipeline's `concurrency` limit (no limit by "
+    "default, so both run at once)"
+)
 # No carrier here sets `start`/`end`: an ADF recurrence keeps startTime/endTime inside itself, in
 # ADF's format (wall time unless UTC), and the engine reads them there.
 
@@ -140,6 +146,7 @@ register(
         default_timezone="UTC",
         enabled=_activated,
         targets=_classic_targets,
+        overlap=ADF_OVERLAP,
     )
 )
 
@@ -183,6 +190,7 @@ register(
         default_timezone="UTC",
         enabled=_native_started,
         targets=_native_targets,
+        overlap=ADF_OVERLAP,
     )
 )
 

@@ -72,6 +72,11 @@ register(
         end="endTime",
         enabled=_vertex_enabled,
         targets=_vertex_targets,
+        # https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.schedules
+        overlap=(
+            "Vertex AI starts it only below the schedule's max_concurrent_run_count and "
+            "otherwise skips it (queues it with allow_queueing)"
+        ),
     )
 )
 register(
