@@ -54,7 +54,7 @@ lint: $(SYNCED) ## Lint: ruff check and format check
 test: $(SYNCED) ## Run the test suite with the branch-coverage floor
 	$(PY) -m pytest -n auto --cov --cov-report=term-missing:skip-covered
 
-proof: $(SYNCED) ## Property tests at full strength: schedule engine (6,000 examples, every IANA zone), policy-pack fuzzing, random stack files through the config loader (a few minutes)
+proof: $(SYNCED) ## Property tests at full strength: schedule engine (1,500 examples per property, every IANA zone), policy-pack fuzzing, random stack files through the config loader (a few minutes)
 	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -n auto -p no:cov tests/modules/schedule tests/policies/test_fuzz.py tests/modules/test_config_fuzz.py --hypothesis-show-statistics
 
 bench: bench-schedule bench-config bench-plan ## Benchmarks: schedule engine and offline plan (figures, not pass/fail)
