@@ -63,7 +63,7 @@ SHARED_KEYS: dict[str, str] = {
 
 # `90m`, `2h`, `1h30m`, `1d`, `1d12h`: whole minutes at least, so the overlap policies compare
 # like with like (schedule intervals are whole minutes on every cloud).
-DURATION_PATTERN = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+DURATION_PATTERN = re.compile(r"(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?", re.ASCII)
 MAX_EXPECTED_DURATION = timedelta(days=31)
 
 
@@ -243,10 +243,12 @@ def load_stack(
             ctx.add(key, f"unknown stack config key; {hint} Known keys: {', '.join(known)}")
     pipelines = _structured(config, f"{prefix}pipelines", ctx, list, "a list of pipeline entries")
     tags = _structured(config, f"{prefix}tags", ctx, dict, "a map of tag key to value")
-    clouds = {
+    # A list, not a set: any YAML shape may stand where a cloud name belongs (a list or a map is
+    # unhashable); _cloud reports the entry, this only picks the clouds whose stack keys to check.
+    clouds = [
         entry.get("cloud", DEFAULT_CLOUD) for entry in pipelines or [] if isinstance(entry, dict)
-    }
-    for cloud in sorted(c for c in clouds if c in CLOUDS):
+    ]
+    for cloud in (c for c in CLOUDS if c in clouds):
         validator = validator_for(cloud)
         if validator is not None and validator.check_stack is not None:
             validator.check_stack(config, ctx)
@@ -478,7 +480,7 @@ def parameter_text(value: Any) -> str | None:
 
 def parse_duration(text: Any) -> timedelta | None:
     """`90m`, `2h`, `1h30m`, `1d` as a timedelta within 1m-31d; None when it is not one."""
-    match = DURATION_PATTERN.match(text) if isinstance(text, str) and text else None
+    match = DURATION_PATTERN.fullmatch(text) if isinstance(text, str) and text else None
     if match is None:
         return None
     duration = timedelta(
@@ -496,7 +498,7 @@ def _duration(raw: Mapping[str, Any], key: str, ctx: IssueContext) -> timedelta 
     value = raw.get(key)
     if value is None:
         return None
-    match = DURATION_PATTERN.match(value) if isinstance(value, str) and value else None
+    match = DURATION_PATTERN.fullmatch(value) if isinstance(value, str) and value else None
     if match is None:
         ctx.add(key, f"{value!r} is not a duration; write e.g. 90m, 2h, 1h30m or 1d")
         return None

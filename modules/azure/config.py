@@ -38,15 +38,15 @@ ACTION_GROUP_TYPE = "Microsoft.Insights/actionGroups"
 COMPONENT_VERSION_TYPE = f"{WORKSPACE_TYPE}/components/versions"
 # ADF pipeline and trigger names, and Azure ML schedule names, share these characters; the
 # trigger adds "-schedule". https://learn.microsoft.com/azure/data-factory/naming-rules
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*", re.ASCII)
 MAX_NAME = 120
 # https://learn.microsoft.com/rest/api/datafactory/factories/create-or-update (factoryName)
-FACTORY_NAME = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+FACTORY_NAME = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", re.ASCII)
 # https://learn.microsoft.com/azure/machine-learning/how-to-use-batch-azure-data-factory
 ENDPOINT_URI = re.compile(
     r"^https://[a-z0-9-]+\.[a-z0-9]+\.inference\.ml\.azure\.(com|cn|us)/jobs$"
 )
-TIMEOUT = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+TIMEOUT = re.compile(r"(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?", re.ASCII)
 MAX_TIMEOUT_DAYS = 7  # ADF's activity timeout limit
 PARAMETER_TYPES: tuple[ParameterType, ...] = ("String", "Int", "Float", "Bool")
 SCHEDULE_EXAMPLE = (
@@ -169,7 +169,7 @@ class AzurePipelineConfig(PipelineBase):
 
 
 def check_name(name: str) -> str | None:
-    if not NAME_PATTERN.match(name) or len(name) > MAX_NAME:
+    if not NAME_PATTERN.fullmatch(name) or len(name) > MAX_NAME:
         return (
             f"{name!r} is not a valid Azure pipeline name; use up to {MAX_NAME} letters, digits, "
             "hyphens and underscores, starting with a letter or digit (ADF and Azure ML names)"
@@ -213,7 +213,7 @@ def _parameters(raw: Any, ctx: IssueContext) -> tuple[PipelineParameter, ...]:
     declared = []
     for name, spec in raw.items():
         key = f"pipelineParameters.{name}"
-        if not isinstance(name, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name, re.ASCII):
             ctx.add(key, "parameter names are letters, digits and _ (ADF and Azure ML inputs)")
             continue
         if isinstance(spec, dict):
@@ -274,9 +274,9 @@ def _check_values(
             )
             continue
         kind = names[name].type
-        if kind == "Int" and not re.fullmatch(r"-?\d+", text):
+        if kind == "Int" and not re.fullmatch(r"-?\d+", text, re.ASCII):
             ctx.add(f"parameters.{name}", f"{text!r} is not an Int (pipelineParameters.{name})")
-        elif kind == "Float" and not re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", text):
+        elif kind == "Float" and not re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", text, re.ASCII):
             ctx.add(f"parameters.{name}", f"{text!r} is not a Float (pipelineParameters.{name})")
         elif kind == "Bool" and text not in ("true", "false"):
             ctx.add(f"parameters.{name}", f"{text!r} is not a Bool; use true or false")
@@ -313,7 +313,7 @@ def _factory(raw: Any, ctx: IssueContext) -> FactoryConfig | None:
         return FactoryConfig(parsed.name, parsed.resource_group, existing_id=existing)
     name, group = raw.get("name"), raw.get("resourceGroup")
     ok = True
-    if not isinstance(name, str) or not FACTORY_NAME.match(name) or not 3 <= len(name) <= 63:
+    if not isinstance(name, str) or not FACTORY_NAME.fullmatch(name) or not 3 <= len(name) <= 63:
         ctx.add(
             "factory.name",
             f"{name!r} is not a data factory name; use 3-63 letters, digits and inner "
@@ -322,7 +322,7 @@ def _factory(raw: Any, ctx: IssueContext) -> FactoryConfig | None:
         ok = False
     if (
         not isinstance(group, str)
-        or not re.match(r"^[-\w.()]{1,90}$", group)
+        or not re.fullmatch(r"[-\w.()]{1,90}", group)
         or group.endswith(".")
     ):
         ctx.add(
@@ -332,7 +332,7 @@ def _factory(raw: Any, ctx: IssueContext) -> FactoryConfig | None:
         ok = False
     location = raw.get("location")
     if location is not None and not (
-        isinstance(location, str) and re.match(r"^[a-z0-9]+$", location)
+        isinstance(location, str) and re.fullmatch(r"[a-z0-9]+", location, re.ASCII)
     ):
         ctx.add("factory.location", f"{location!r} is not an Azure region name like westeurope")
         location = None
@@ -343,7 +343,7 @@ def _factory(raw: Any, ctx: IssueContext) -> FactoryConfig | None:
 
 def _timeout(raw: Mapping[str, Any], ctx: IssueContext) -> str:
     value = raw.get("timeout", "2h")
-    match = TIMEOUT.match(value) if isinstance(value, str) and value else None
+    match = TIMEOUT.fullmatch(value) if isinstance(value, str) and value else None
     if match is None:
         ctx.add("timeout", f"{value!r} is not a duration; write e.g. 90m, 2h or 1d")
         return "0.02:00:00"
@@ -390,7 +390,8 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> AzurePipelineConfig | N
     _check_values(entry.shared.parameters, declared, ctx)
     scheduled_input = raw.get("scheduledTimeInput")
     if scheduled_input is not None and not (
-        isinstance(scheduled_input, str) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", scheduled_input)
+        isinstance(scheduled_input, str)
+        and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", scheduled_input, re.ASCII)
     ):
         ctx.add(
             "scheduledTimeInput", f"{scheduled_input!r} is not an input name (letters, digits, _)"
@@ -495,7 +496,7 @@ def _adf_fields(raw: Mapping[str, Any], ctx: IssueContext) -> dict[str, Any]:
                 "https://<endpoint>.<region>.inference.ml.azure.com/jobs (az ml batch-endpoint "
                 "show --query scoring_uri)",
             )
-        elif not (isinstance(endpoint, str) and ENDPOINT_URI.match(endpoint)):
+        elif not (isinstance(endpoint, str) and ENDPOINT_URI.fullmatch(endpoint)):
             ctx.add(
                 "batchEndpoint",
                 f"{endpoint!r} is not a batch endpoint invocation URI; use "
@@ -511,7 +512,8 @@ def _adf_fields(raw: Mapping[str, Any], ctx: IssueContext) -> dict[str, Any]:
         )
     deployment = raw.get("deployment")
     if deployment is not None and not (
-        isinstance(deployment, str) and re.match(r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$", deployment)
+        isinstance(deployment, str)
+        and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{2,31}", deployment, re.ASCII)
     ):
         ctx.add(
             "deployment", f"{deployment!r} is not a batch deployment name (3-32 letters, digits, -)"

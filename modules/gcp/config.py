@@ -36,21 +36,21 @@ from modules.gcp.model import (
 )
 
 # https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
-PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
-REGION = re.compile(r"^[a-z]+(?:-[a-z]+)+[0-9]+$")
+PROJECT_ID = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", re.ASCII)
+REGION = re.compile(r"[a-z]+(?:-[a-z]+)+[0-9]+", re.ASCII)
 # The name becomes a Data Pipelines ID, a Vertex display name, a label value (lowercase, 63
 # characters) and the prefix of child resource names.
-NAME = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+NAME = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", re.ASCII)
 # https://cloud.google.com/resource-manager/docs/labels-overview#requirements
-LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
-BUCKET = re.compile(r"^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$")
-GCS_PATH = re.compile(r"^gs://(?P<bucket>[a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:/\S*)?$")
+LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}", re.ASCII)
+LABEL_VALUE = re.compile(r"[a-z0-9_-]{0,63}", re.ASCII)
+BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]", re.ASCII)
+GCS_PATH = re.compile(r"gs://(?P<bucket>[a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:/\S*)?")
 # Vertex AI template registry: https://cloud.google.com/vertex-ai/docs/pipelines/create-pipeline-template
-TEMPLATE_URI = re.compile(r"^https://[a-z0-9-]+-kfp\.pkg\.dev/[a-z0-9-]+/[^/\s]+/[^/\s]+/\S+$")
-CHANNEL = re.compile(r"^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/notificationChannels/\d+$")
-MEMBER = re.compile(r"^(?:user|serviceAccount|group):[^@\s]+@[^@\s]+$")
-JOB_NAME = re.compile(r"^[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?$")
+TEMPLATE_URI = re.compile(r"https://[a-z0-9-]+-kfp\.pkg\.dev/[a-z0-9-]+/[^/\s]+/[^/\s]+/\S+")
+CHANNEL = re.compile(r"projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/notificationChannels/\d+", re.ASCII)
+MEMBER = re.compile(r"(?:user|serviceAccount|group):[^@\s]+@[^@\s]+")
+JOB_NAME = re.compile(r"[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?", re.ASCII)
 # Cloud Scheduler RetryConfig (https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs#RetryConfig)
 RETRY_COUNT_RANGE = (0, 5)
 BACKOFF_RANGE = (0, 3_600)
@@ -94,7 +94,7 @@ FLEX_KEYS = ("containerSpecGcsPath", "tempLocation", "jobName", "maxWorkers", "m
 
 
 def check_name(name: str) -> str | None:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         return (
             f"{name!r} is not a valid Google Cloud pipeline name; use lowercase letters, digits "
             "and hyphens, starting with a letter, at most 63 characters (it becomes a label "
@@ -104,12 +104,12 @@ def check_name(name: str) -> str | None:
 
 
 def check_tag(key: str, value: str) -> str | None:
-    if not LABEL_KEY.match(key):
+    if not LABEL_KEY.fullmatch(key):
         return (
             "Google Cloud label keys are 1-63 lowercase letters, digits, `_` or `-`, starting "
             "with a letter"
         )
-    if not LABEL_VALUE.match(value):
+    if not LABEL_VALUE.fullmatch(value):
         return "Google Cloud label values are at most 63 lowercase letters, digits, `_` or `-`"
     return None
 
@@ -149,7 +149,7 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> GcpPipelineConfig | Non
     buckets = _buckets(raw, ctx)
     channels = get_string_list(raw, "alertChannels", ctx)
     for channel in channels:
-        if not CHANNEL.match(channel):
+        if not CHANNEL.fullmatch(channel):
             ctx.add(
                 "alertChannels",
                 f"{channel!r} is not a notification channel name; use "
@@ -157,7 +157,7 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> GcpPipelineConfig | Non
                 "(gcloud beta monitoring channels list)",
             )
     creator = raw.get("scheduleCreator")
-    if creator is not None and not (isinstance(creator, str) and MEMBER.match(creator)):
+    if creator is not None and not (isinstance(creator, str) and MEMBER.fullmatch(creator)):
         ctx.add(
             "scheduleCreator",
             f"{creator!r} is not an IAM member; write e.g. "
@@ -216,7 +216,7 @@ def _pattern(
     if value is None:
         ctx.add(key, f"is required for Google Cloud pipelines; add `{key}: <{example}>`")
         return None
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         ctx.add(key, f"{value!r} is not valid; use {example}")
         return None
     return value
@@ -248,7 +248,7 @@ def _int(
 
 
 def _gcs(value: Any, key: str, ctx: IssueContext) -> str | None:
-    if not isinstance(value, str) or not GCS_PATH.match(value):
+    if not isinstance(value, str) or not GCS_PATH.fullmatch(value):
         ctx.add(key, f"{value!r} is not a Cloud Storage path; write gs://<bucket>/<path>")
         return None
     return value
@@ -269,7 +269,7 @@ def _vertex(entry: PipelineEntry, ctx: IssueContext) -> VertexTemplate | None:
         )
         return None
     if uri is not None:
-        if not isinstance(uri, str) or not TEMPLATE_URI.match(uri):
+        if not isinstance(uri, str) or not TEMPLATE_URI.fullmatch(uri):
             ctx.add(
                 "templateUri",
                 f"{uri!r} is not a Vertex AI template URI; write "
@@ -360,7 +360,7 @@ def _flex(raw: Mapping[str, Any], ctx: IssueContext, name: str) -> FlexTemplate 
     spec = _gcs(value.get("containerSpecGcsPath"), "flexTemplate.containerSpecGcsPath", ctx)
     temp = _gcs(value.get("tempLocation"), "flexTemplate.tempLocation", ctx)
     job_name = value.get("jobName", name)
-    if not isinstance(job_name, str) or not JOB_NAME.match(job_name):
+    if not isinstance(job_name, str) or not JOB_NAME.fullmatch(job_name):
         ctx.add(
             "flexTemplate.jobName",
             f"{job_name!r} is not a Dataflow job name; use 1-40 lowercase letters, digits and "
@@ -412,7 +412,7 @@ def _bucket_access(
         needed.append(("flexTemplate.containerSpecGcsPath", flex.container_spec_gcs_path, "read"))
         needed.append(("flexTemplate.tempLocation", flex.temp_location, "write"))
     for key, path, level in needed:
-        match = GCS_PATH.match(path)
+        match = GCS_PATH.fullmatch(path)
         bucket = match["bucket"] if match else None
         if bucket is None or access.get(bucket) == "write" or access.get(bucket) == level:
             continue
@@ -432,7 +432,7 @@ def _buckets(raw: Mapping[str, Any], ctx: IssueContext) -> tuple[BucketGrant, ..
         return ()
     grants = []
     for bucket, access in value.items():
-        if not isinstance(bucket, str) or not BUCKET.match(bucket):
+        if not isinstance(bucket, str) or not BUCKET.fullmatch(bucket):
             ctx.add(f"buckets.{bucket}", "is not a bucket name (no gs://, lowercase)")
             continue
         if access not in ("read", "write"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -170,3 +171,27 @@ def test_the_core_and_the_aws_validator_import_no_pulumi_sdk() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]", out.stdout
+
+
+@pytest.mark.parametrize("cloud", [["azure"], {"name": "azure"}])
+def test_a_cloud_of_any_yaml_shape_is_a_config_error_not_a_crash(
+    definition_dir: Path, cloud: Any
+) -> None:
+    config = {"mlsched:pipelines": json.dumps([entry(cloud=cloud)])}
+    with pytest.raises(ConfigError) as caught:
+        core.load_stack(
+            config, project="mlsched", stack="prod", base_dir=definition_dir, reference=REFERENCE
+        )
+    (issue,) = caught.value.issues
+    assert (issue.pipeline, issue.key) == ("churn-training", "cloud"), str(issue)
+    assert "is not a cloud" in issue.problem
+    assert "use one of aws, azure, gcp" in issue.problem
+
+
+@pytest.mark.parametrize("value", ["90m\n", "\uff190m", "\u0669\u0660m"])
+def test_a_duration_with_a_trailing_newline_or_non_ascii_digits_is_rejected(
+    definition_dir: Path, value: str
+) -> None:
+    issue = only(definition_dir, entry(expectedDuration=value))
+    assert issue.key == "expectedDuration"
+    assert "is not a duration; write e.g. 90m" in issue.problem

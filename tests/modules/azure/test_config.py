@@ -308,3 +308,29 @@ def test_any_shape_of_azure_keys_is_a_config_or_a_config_error(overrides) -> Non
         problems = ()
         assert pipelines[0].cloud == "azure"
     assert all(issue.key and issue.problem for issue in problems)
+
+
+# Python's `$` also matches before a final newline and `\d` takes any Unicode digit.
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("deployment", "blue\n", "deployment"),
+        ("scheduledTimeInput", "as_of\n", "scheduledTimeInput"),
+        ("timeout", "3h\n", "timeout"),
+        ("timeout", "\uff13h", "timeout"),
+        ("factory", {"name": "mlsched-dev-adf\n", "resourceGroup": "ml-dev"}, "factory.name"),
+    ],
+)
+def test_a_trailing_newline_or_a_non_ascii_digit_is_refused(key, value, expected) -> None:
+    assert only(**{key: value}).key == expected
+
+
+def test_a_pipeline_name_with_a_trailing_newline_is_refused() -> None:
+    (issue,) = issues(entry(name="demand-forecast\n"))
+    assert issue.key == "name"
+    assert "is not a valid Azure pipeline name" in issue.problem
+
+
+def test_the_same_values_without_the_newline_are_accepted() -> None:
+    (config,) = load(entry(deployment="blue", scheduledTimeInput="as_of", timeout="3h"))
+    assert config.timeout == "0.03:00:00"

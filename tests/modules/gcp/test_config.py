@@ -307,3 +307,37 @@ def test_no_value_of_any_gcp_key_escapes_as_a_traceback(tmp_path_factory, key, v
     except ConfigError as error:
         issues = error.issues
     assert all(isinstance(i, ConfigIssue) and i.problem for i in issues)
+
+
+# Python's `$` also matches before a final newline and `\d` takes any Unicode digit; Google's
+# patterns are ASCII and whole-string.
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("project", "ml-platform-dev\n", "is not valid; use a project ID"),
+        ("region", "europe-west1\n", "is not valid; use a region"),
+        ("name", "churn-scoring\n", "is not a valid Google Cloud pipeline name"),
+        ("pipelineRoot", "gs://ml-dev-artifacts/churn\n", "is not a Cloud Storage path"),
+        ("alertChannels", ["projects/ml-platform-dev/notificationChannels/\uff17"], "notification"),
+        ("alertChannels", ["projects/ml-platform-dev/notificationChannels/7\n"], "notification"),
+        ("scheduleCreator", "serviceAccount:a@b.com\n", "is not an IAM member"),
+    ],
+)
+def test_a_trailing_newline_or_a_non_ascii_digit_is_refused(
+    folder: Path, key: str, value: Any, expected: str
+) -> None:
+    issues = problems(folder, entry(**{key: value}))
+    mine = [i for i in issues if i.key.split(".")[0] == key]
+    assert mine, [str(i) for i in issues]
+    assert expected in mine[0].problem, mine[0].problem
+
+
+def test_the_same_values_without_the_newline_are_accepted(folder: Path) -> None:
+    (pipeline,) = load(
+        folder,
+        entry(
+            alertChannels=["projects/ml-platform-dev/notificationChannels/7"],
+            scheduleCreator="serviceAccount:a@b.com",
+        ),
+    ).pipelines
+    assert pipeline.name == "churn-scoring"
