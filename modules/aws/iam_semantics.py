@@ -363,6 +363,12 @@ def covers_every_resource(action: str, pattern: str) -> ArnCoverage | None:
             value = fields[index]
             if value and "*" not in value and "?" not in value:
                 fixed[var] = value
+            elif value:
+                # Any wildcard in a partition/region/account field reaches resources in every
+                # value it matches (`????????????` is every account, `*-*-*` every region): as
+                # wide as `*` there, so it is judged as `*`, not as text against a variable.
+                fields[index] = "*"
+        pattern = ":".join(fields)
     for rt, fmt in formats:
         if _match(pattern, _format_symbols(fmt, fixed)):
             return ArnCoverage(rt, fmt, fixed.get("${Account}"), fixed.get("${Region}"))

@@ -188,3 +188,31 @@ def test_universal_scheduler_target_is_judged_by_the_stack_policy(prod) -> None:
     (v,) = by_policy(prod.analyze_stack(resources))["pipeline-target-role-least-privilege"]
     assert v.enforcement == "mandatory"
     assert "pipeline/other, not the targeted pipeline" in v.message
+
+
+@pytest.mark.parametrize(
+    "resource",
+    ["arn:aws:iam::????????????:role/*", "arn:aws:iam::*?:role/*", "arn:*:iam::??*:*"],
+)
+def test_passrole_on_every_role_spelled_with_account_wildcards_is_rejected(prod, resource) -> None:
+    policy = doc({"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource})
+    found = by_policy(prod.analyze(res("aws:iam/policy:Policy", {"policy": policy})))
+    (v,) = found["iam-passrole-scoped"]
+    assert v.enforcement == "mandatory", v.message
+    assert "(every role)" in v.message
+    assert resource in v.message
+    assert "iam-no-wildcard-resource" in found, resource
+
+
+def test_passrole_on_one_named_role_of_the_account_passes(prod) -> None:
+    policy = doc(
+        {
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": "arn:aws:iam::123456789012:role/sm-exec",
+            "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        }
+    )
+    found = by_policy(prod.analyze(res("aws:iam/policy:Policy", {"policy": policy})))
+    assert "iam-passrole-scoped" not in found, found
+    assert "iam-no-wildcard-resource" not in found, found

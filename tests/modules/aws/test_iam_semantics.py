@@ -84,6 +84,9 @@ def test_access_levels_come_from_the_data() -> None:
         ("s3:GetObject", "arn:aws:s3:::*/*", None),
         ("iam:PassRole", "arn:aws:iam::123456789012:role/*", "123456789012"),
         ("iam:PassRole", "arn:aws:iam::*:*", None),
+        ("iam:PassRole", "arn:aws:iam::????????????:role/*", None),
+        (START, "arn:aws:sagemaker:*-*-*:123456789012:pipeline/*", "123456789012"),
+        (START, "arn:aws:sagemaker:??-????-?:*?:pipeline/*", None),
     ],
 )
 def test_resource_patterns_covering_every_resource(action: str, pattern: str, account) -> None:
