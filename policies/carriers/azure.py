@@ -9,6 +9,7 @@ block names (`daysOfWeeks`, `monthlies[].weekday`); the readers rebuild ADF's ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -203,7 +204,23 @@ def _ml_recurrence(props: Mapping[str, Any]) -> Any:
         # Azure ML cron triggers are NCronTab text, not a recurrence: the carrier's dialect cannot
         # take them, so schedule-expression-valid says so instead of passing them silently.
         return trigger.get("expression")
-    return adf_recurrence({k: v for k, v in trigger.items() if k != "triggerType"})
+    recurrence = {k: v for k, v in trigger.items() if k != "triggerType"}
+    zone = recurrence.get("timeZone", "UTC")
+    for key in ("startTime", "endTime"):
+        recurrence[key] = _ml_time(recurrence.get(key), zone)
+    return adf_recurrence(recurrence)
+
+
+# Azure ML writes startTime/endTime "in ISO 8601 format, but without a UTC offset", in the
+# trigger's timeZone (RecurrenceTrigger, Microsoft.MachineLearningServices REST API; recommended
+# form "2022-06-01T00:00:01"). The engine reads ADF's form, where a UTC wall time ends in 'Z'.
+_WALL_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.0{1,7})?$")
+
+
+def _ml_time(value: Any, zone: Any) -> Any:
+    if isinstance(value, str) and zone == "UTC" and _WALL_TIME.match(value.strip()):
+        return value.strip() + "Z"
+    return value
 
 
 def _ml_enabled(props: Mapping[str, Any]) -> Any:

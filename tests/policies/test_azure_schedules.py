@@ -111,3 +111,34 @@ def test_a_disabled_ml_schedule_is_read_as_disabled() -> None:
         }
     }
     assert registry.read(ML, props).enabled is False
+
+
+def _ml(trigger: dict) -> dict:
+    return {"properties": {"trigger": {"triggerType": "Recurrence", **trigger}}}
+
+
+def test_ml_start_time_without_offset_is_azure_mls_own_form_and_passes() -> None:
+    # Azure ML's RecurrenceTrigger takes startTime "in ISO 8601 format, but without a UTC offset".
+    props = _ml({"frequency": "Day", "interval": 1.0, "startTime": "2026-01-01T06:00:00"})
+    assert run_resource(schedules.EXPRESSION_VALID, ML, props) == []
+    assert registry.read(ML, props).expression["startTime"] == "2026-01-01T06:00:00Z"
+
+
+def test_ml_schedule_every_minute_with_offsetless_start_is_judged_for_frequency() -> None:
+    props = _ml({"frequency": "Minute", "interval": 1.0, "startTime": "2026-01-01T00:00:00"})
+    config = {"enforcementLevel": "mandatory", "minIntervalMinutes": 60, "maxRunsPerDay": 24}
+    (message,) = run_resource(schedules.FREQUENCY, ML, props, config)
+    assert "1440 runs in 24 h" in message
+
+
+def test_ml_start_time_in_another_zone_keeps_its_wall_time() -> None:
+    props = _ml(
+        {
+            "frequency": "Day",
+            "interval": 1.0,
+            "startTime": "2026-01-01T06:00:00",
+            "timeZone": "W. Europe Standard Time",
+        }
+    )
+    assert run_resource(schedules.EXPRESSION_VALID, ML, props) == []
+    assert registry.read(ML, props).expression["startTime"] == "2026-01-01T06:00:00"
