@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass
 
 # /subscriptions/<sub>/resourceGroups/<rg>/providers/<Namespace>/<type>/<name>[/<type>/<name>...]
+# The subscription is a GUID (8-4-4-4-12 hex digits); no segment holds a control character
+# (a pasted newline) or is empty (ARM splits on `/`).
 _ID = re.compile(
-    r"^/subscriptions/(?P<subscription>[0-9a-fA-F-]{36})"
+    r"/subscriptions/(?P<subscription>[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})"
     r"/resourceGroups/(?P<group>[-\w.()]{1,90})"
     r"/providers/(?P<namespace>[A-Za-z][\w.]*)"
-    r"/(?P<rest>[^?#]+)$"
+    r"/(?P<rest>[^?#/\x00-\x1f\x7f]+(?:/[^?#/\x00-\x1f\x7f]+)*)/?"
 )
 
 
@@ -43,7 +45,7 @@ class ResourceId:
 def parse_resource_id(value: str, expected_type: str | None = None) -> ResourceId:
     """Parse an ARM resource ID; ValueError says what is wrong (type compared case-insensitively,
     as ARM does)."""
-    match = _ID.match(value.strip()) if isinstance(value, str) else None
+    match = _ID.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise ValueError(
             "is not an Azure resource ID; expected /subscriptions/<subscription GUID>/"

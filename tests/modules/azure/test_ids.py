@@ -36,6 +36,9 @@ def test_child_resource_ids_keep_every_type_and_name() -> None:
         ("ml-ws", "is not an Azure resource ID"),
         ("/subscriptions/not-a-guid/resourceGroups/g/providers/A.B/c/d", "is not an Azure"),
         (WORKSPACE + "/components", "without a name"),
+        (WORKSPACE.replace("22222222-2222-4222-8222-222222222222", "-" * 36), "is not an Azure"),
+        (WORKSPACE.replace("ml-ws", "ml\nws"), "is not an Azure resource ID"),
+        (WORKSPACE.replace("workspaces/", "workspaces//"), "is not an Azure resource ID"),
     ],
 )
 def test_malformed_ids_are_rejected_with_the_reason(value: str, message: str) -> None:
@@ -58,3 +61,8 @@ def test_any_text_parses_or_raises_value_error(text: str) -> None:
     except ValueError:
         return
     assert parse_resource_id(str(parsed)) == parsed
+
+
+def test_a_trailing_slash_or_newline_is_not_part_of_the_id() -> None:
+    assert str(parse_resource_id(WORKSPACE + "/")) == WORKSPACE
+    assert str(parse_resource_id(WORKSPACE + "\n")) == WORKSPACE
