@@ -171,6 +171,9 @@ class CloudValidator:
     check_stack: Callable[[Mapping[str, Any], IssueContext], None] | None = None
     """Optional: checks the stack-level config map (e.g. `aws:region`) of a stack that has
     entries of this cloud; reports with `ctx.add(key, problem)`."""
+    stack_settings: bool = False
+    """True when the cloud reads `mlsched:<cloud>` (its check_stack validates it); otherwise
+    the key is refused rather than ignored."""
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,12 @@ def load_stack(
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else "remove it"
             ctx.add(key, f"unknown stack config key; {hint} Known keys: {', '.join(known)}")
+    for cloud in CLOUDS:
+        key = f"{prefix}{cloud}"
+        if key in config and not getattr(validator_for(cloud), "stack_settings", False):
+            # Reserved so a cloud can add stack settings; until it reads them, a value here
+            # would be silently ignored.
+            ctx.add(key, f"{cloud} has no stack settings in this version; remove the key")
     pipelines = _structured(config, f"{prefix}pipelines", ctx, list, "a list of pipeline entries")
     tags = _structured(config, f"{prefix}tags", ctx, dict, "a map of tag key to value")
     # A list, not a set: any YAML shape may stand where a cloud name belongs (a list or a map is

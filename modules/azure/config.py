@@ -549,10 +549,28 @@ def _adf_fields(raw: Mapping[str, Any], ctx: IssueContext) -> dict[str, Any]:
     }
 
 
+# The providers' subscription keys: a value that is not a GUID fails only at `pulumi up`.
+SUBSCRIPTION_KEYS = ("azure-native:subscriptionId", "azure:subscriptionId")
+GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", re.ASCII)
+
+
+def check_stack(config: Mapping[str, Any], ctx: IssueContext) -> None:
+    """The Azure providers' subscription IDs must be GUIDs."""
+    for key in SUBSCRIPTION_KEYS:
+        value = config.get(key)
+        if value is not None and not (isinstance(value, str) and GUID.fullmatch(value)):
+            ctx.add(
+                key,
+                f"{value!r} is not a subscription ID; give the subscription's GUID "
+                "(az account show --query id)",
+            )
+
+
 VALIDATOR = CloudValidator(
     keys=PIPELINE_KEYS,
     validate=validate,
     check_name=check_name,
     check_tag=check_tag,
     schedule_example=SCHEDULE_EXAMPLE,
+    check_stack=check_stack,
 )

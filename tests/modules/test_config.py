@@ -195,3 +195,25 @@ def test_a_duration_with_a_trailing_newline_or_non_ascii_digits_is_rejected(
     issue = only(definition_dir, entry(expectedDuration=value))
     assert issue.key == "expectedDuration"
     assert "is not a duration; write e.g. 90m" in issue.problem
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_a_cloud_stack_settings_key_no_cloud_reads_is_refused_not_ignored(
+    definition_dir: Path, cloud: str
+) -> None:
+    config = {"mlsched:pipelines": json.dumps([entry()]), f"mlsched:{cloud}": '{"x": 1}'}
+    with pytest.raises(ConfigError) as caught:
+        core.load_stack(
+            config, project="mlsched", stack="prod", base_dir=definition_dir, reference=REFERENCE
+        )
+    (issue,) = caught.value.issues
+    assert issue.key == f"mlsched:{cloud}", str(issue)
+    assert f"{cloud} has no stack settings in this version; remove the key" in issue.problem
+
+
+def test_a_stack_without_cloud_settings_keys_loads(definition_dir: Path) -> None:
+    config = {"mlsched:pipelines": json.dumps([entry()]), "mlsched:tags": '{"team": "ml"}'}
+    stack = core.load_stack(
+        config, project="mlsched", stack="prod", base_dir=definition_dir, reference=REFERENCE
+    )
+    assert [p.name for p in stack.pipelines] == ["churn-training"]

@@ -3,6 +3,7 @@ error naming stack, pipeline and key."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -334,3 +335,29 @@ def test_a_pipeline_name_with_a_trailing_newline_is_refused() -> None:
 def test_the_same_values_without_the_newline_are_accepted() -> None:
     (config,) = load(entry(deployment="blue", scheduledTimeInput="as_of", timeout="3h"))
     assert config.timeout == "0.03:00:00"
+
+
+def _load_stack(extra: dict[str, str]):
+    from modules.config import load_stack
+
+    config = {"mlsched:pipelines": json.dumps([entry()]), **extra}
+    return load_stack(
+        config, project="mlsched", stack="dev", base_dir=Path("."), reference=REFERENCE
+    )
+
+
+@pytest.mark.parametrize("key", ["azure-native:subscriptionId", "azure:subscriptionId"])
+@pytest.mark.parametrize(
+    "value", ["not-a-guid", "-" * 36, "7f3b4e5c-8d90-41a2-9c3d-4e5f60718293\n"]
+)
+def test_a_provider_subscription_that_is_not_a_guid_is_refused(key: str, value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _load_stack({key: value})
+    (issue,) = caught.value.issues
+    assert issue.key == key, str(issue)
+    assert "is not a subscription ID; give the subscription's GUID" in issue.problem
+
+
+def test_a_provider_subscription_guid_is_accepted() -> None:
+    stack = _load_stack({"azure-native:subscriptionId": "7f3b4e5c-8d90-41a2-9c3d-4e5f60718293"})
+    assert [p.name for p in stack.pipelines] == ["demand-forecast"]
