@@ -195,7 +195,11 @@ _SECRET_KEYS = frozenset(
         "encryptedCredential",
     }
 )
-_KEY_IN_CONNECTION = re.compile(r"(AccountKey|SharedAccessKey|Password|pwd)\s*=", re.IGNORECASE)
+# SharedAccessSignature= is how a storage connection string carries a SAS token (Azure Storage
+# "Configure a connection string"): a credential as much as AccountKey=.
+_KEY_IN_CONNECTION = re.compile(
+    r"(AccountKey|SharedAccessKey|SharedAccessSignature|Password|pwd)\s*=", re.IGNORECASE
+)
 
 
 def _inline_secrets(value: Any, path: str) -> list[str]:

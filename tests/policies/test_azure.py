@@ -199,6 +199,30 @@ def test_account_key_in_a_connection_string_is_reported(run) -> None:
     assert "properties.connectionString" in message
 
 
+def test_sas_token_in_a_connection_string_is_reported(run) -> None:
+    props = {
+        "properties": {
+            "type": "AzureBlobStorage",
+            "connectionString": "BlobEndpoint=https://a.blob.core.windows.net/;"
+            "SharedAccessSignature=sv=2022-11-02&ss=b&sig=abc",
+        }
+    }
+    (message,) = run(azure.LINKED_SERVICE_NO_INLINE_SECRET, LINKED, props)
+    assert "properties.connectionString" in message
+    assert "Key Vault" in message
+
+
+def test_connection_string_without_a_credential_passes(run) -> None:
+    props = {
+        "properties": {
+            "type": "AzureBlobStorage",
+            "connectionString": "BlobEndpoint=https://a.blob.core.windows.net/;"
+            "SharedAccessKeyName=reader",
+        }
+    }
+    assert run(azure.LINKED_SERVICE_NO_INLINE_SECRET, LINKED, props) == []
+
+
 def test_key_vault_reference_passes(run) -> None:
     props = {
         "properties": {
