@@ -45,6 +45,26 @@ NAME = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", re.ASCII)
 LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}", re.ASCII)
 LABEL_VALUE = re.compile(r"[a-z0-9_-]{0,63}", re.ASCII)
 BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]", re.ASCII)
+_IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}", re.ASCII)
+
+
+def bucket_problem(bucket: str) -> str | None:
+    """What Cloud Storage refuses in a bucket name beyond its characters
+    (https://cloud.google.com/storage/docs/buckets#naming): over 63 characters without dots,
+    a dot-separated part over 63, `..`, an IP address, the `goog` prefix, `google`."""
+    if not BUCKET.fullmatch(bucket):
+        return "is not a bucket name (3-222 lowercase letters, digits, -, _ and .; no gs://)"
+    if "." not in bucket and len(bucket) > 63:
+        return "is longer than 63 characters (only names with dots may be longer)"
+    if any(not part or len(part) > 63 for part in bucket.split(".")):
+        return "has an empty or over-63-character part between dots"
+    if _IPV4.fullmatch(bucket):
+        return "is an IP address, which Cloud Storage refuses as a bucket name"
+    if bucket.startswith("goog") or "google" in bucket:
+        return "starts with 'goog' or contains 'google', which Cloud Storage reserves"
+    return None
+
+
 GCS_PATH = re.compile(r"gs://(?P<bucket>[a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:/\S*)?")
 # Vertex AI template registry: https://cloud.google.com/vertex-ai/docs/pipelines/create-pipeline-template
 TEMPLATE_URI = re.compile(r"https://[a-z0-9-]+-kfp\.pkg\.dev/[a-z0-9-]+/[^/\s]+/[^/\s]+/\S+")
@@ -248,8 +268,15 @@ def _int(
 
 
 def _gcs(value: Any, key: str, ctx: IssueContext) -> str | None:
-    if not isinstance(value, str) or not GCS_PATH.fullmatch(value):
+    match = GCS_PATH.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
         ctx.add(key, f"{value!r} is not a Cloud Storage path; write gs://<bucket>/<path>")
+        return None
+    problem = bucket_problem(match["bucket"])
+    if problem is not None:
+        ctx.add(
+            key, f"bucket {match['bucket']!r} of {value!r} {problem}; name a bucket that exists"
+        )
         return None
     return value
 
@@ -432,8 +459,9 @@ def _buckets(raw: Mapping[str, Any], ctx: IssueContext) -> tuple[BucketGrant, ..
         return ()
     grants = []
     for bucket, access in value.items():
-        if not isinstance(bucket, str) or not BUCKET.fullmatch(bucket):
-            ctx.add(f"buckets.{bucket}", "is not a bucket name (no gs://, lowercase)")
+        problem = bucket_problem(bucket) if isinstance(bucket, str) else "is not a bucket name"
+        if problem is not None:
+            ctx.add(f"buckets.{bucket}", problem)
             continue
         if access not in ("read", "write"):
             ctx.add(f"buckets.{bucket}", f"{access!r} is not an access level; use read or write")

@@ -341,3 +341,40 @@ def test_the_same_values_without_the_newline_are_accepted(folder: Path) -> None:
         ),
     ).pipelines
     assert pipeline.name == "churn-scoring"
+
+
+@pytest.mark.parametrize(
+    ("bucket", "expected"),
+    [
+        ("goog-ml-artifacts", "starts with 'goog' or contains 'google'"),
+        ("ml-google-artifacts", "starts with 'goog' or contains 'google'"),
+        ("192.168.1.1", "is an IP address"),
+        ("a" * 64, "is longer than 63 characters"),
+        ("ml." + "a" * 64, "has an empty or over-63-character part"),
+        ("ml..artifacts", "has an empty or over-63-character part"),
+    ],
+)
+def test_a_bucket_name_cloud_storage_refuses_is_reported(
+    folder: Path, bucket: str, expected: str
+) -> None:
+    issues = problems(folder, entry(buckets={bucket: "read", "ml-dev-artifacts": "write"}))
+    mine = [i for i in issues if i.key == f"buckets.{bucket}"]
+    assert mine, [str(i) for i in issues]
+    assert expected in mine[0].problem, mine[0].problem
+
+
+def test_a_pipeline_root_in_a_refused_bucket_is_reported(folder: Path) -> None:
+    issues = problems(folder, entry(pipelineRoot="gs://goog-artifacts/churn"))
+    mine = [i for i in issues if i.key == "pipelineRoot"]
+    assert mine, [str(i) for i in issues]
+    assert "bucket 'goog-artifacts' of 'gs://goog-artifacts/churn' starts with 'goog'" in (
+        mine[0].problem
+    )
+
+
+def test_dotted_bucket_names_up_to_222_characters_are_accepted(folder: Path) -> None:
+    dotted = ".".join(["a" * 63, "b" * 63, "c" * 63])
+    (pipeline,) = load(
+        folder, entry(buckets={dotted: "read", "ml-dev-artifacts": "write"})
+    ).pipelines
+    assert dotted in {grant.bucket for grant in pipeline.buckets}
