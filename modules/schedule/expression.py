@@ -213,7 +213,13 @@ def parse_schedule(
     if dialect == "unix-cron":
         prefixed, cron = split_cron_timezone(expression)
         if prefixed is not None:
-            prefixed = validate_timezone(prefixed)
+            try:
+                prefixed = validate_timezone(prefixed)
+            except ScheduleError as error:
+                # The zone is written inside the cron, not in a time zone setting: say so.
+                raise ScheduleError(
+                    f"the cron's TZ= prefix: {error}", field="cron", value=error.value
+                ) from None
             if timezone is not None and validate_timezone(timezone) != prefixed:
                 raise ScheduleError(
                     f"the cron's TZ= prefix says '{prefixed}' but the time zone is "

@@ -378,3 +378,17 @@ def test_dotted_bucket_names_up_to_222_characters_are_accepted(folder: Path) -> 
         folder, entry(buckets={dotted: "read", "ml-dev-artifacts": "write"})
     ).pipelines
     assert dotted in {grant.bucket for grant in pipeline.buckets}
+
+
+def test_a_bad_zone_in_the_crons_tz_prefix_is_reported_on_schedule(folder: Path) -> None:
+    issue = only(folder, entry(schedule="TZ=Europe/Berln 0 6 * * 1", timezone=None))
+    assert issue.key == "schedule", str(issue)
+    assert "the cron's TZ= prefix: timezone 'Europe/Berln' is not a known IANA" in issue.problem
+    assert "did you mean 'Europe/Berlin'?" in issue.problem
+
+
+def test_a_good_zone_in_the_crons_tz_prefix_is_the_schedules_zone(folder: Path) -> None:
+    (pipeline,) = load(
+        folder, entry(schedule="TZ=Europe/Berlin 0 6 * * 1", timezone=None)
+    ).pipelines
+    assert pipeline.schedule.timezone == "Europe/Berlin"
