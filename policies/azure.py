@@ -202,6 +202,10 @@ _KEY_IN_CONNECTION = re.compile(
 )
 
 
+_CONNECTION_STRING_KEYS = ("connectionString", "connectionStringInsecure")
+_CLASSIC_LINKED_SERVICE = "azure:datafactory/linkedService"
+
+
 def _inline_secrets(value: Any, path: str) -> list[str]:
     found: list[str] = []
     if isinstance(value, Mapping):
@@ -217,7 +221,7 @@ def _inline_secrets(value: Any, path: str) -> list[str]:
                 and not (isinstance(item, Mapping) and item.get("type") == "AzureKeyVaultSecret")
             ):
                 found.append(where)
-            elif key == "connectionString" and isinstance(item, str):
+            elif key in _CONNECTION_STRING_KEYS and isinstance(item, str):
                 if _KEY_IN_CONNECTION.search(item):
                     found.append(where)
             else:
@@ -229,13 +233,19 @@ def _inline_secrets(value: Any, path: str) -> list[str]:
 
 
 def check_linked_service(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type != "azure-native:datafactory:LinkedService":
+    if args.resource_type.startswith(_CLASSIC_LINKED_SERVICE):
+        # pulumi-azure has one type per store, its secrets at the top level (connectionString,
+        # connectionStringInsecure, sasUri, servicePrincipalKey, password); Key Vault references
+        # are separate keyVault* blocks.
+        secrets = _inline_secrets(plain(args.props), "")
+    elif args.resource_type == "azure-native:datafactory:LinkedService":
+        properties = _text(plain(args.props), "properties")
+        if not isinstance(properties, Mapping):
+            report(f"properties must be a linked service object, got {properties!r}.", None)
+            return
+        secrets = _inline_secrets(properties, "properties")
+    else:
         return
-    properties = _text(plain(args.props), "properties")
-    if not isinstance(properties, Mapping):
-        report(f"properties must be a linked service object, got {properties!r}.", None)
-        return
-    secrets = _inline_secrets(properties, "properties")
     if secrets:
         report(
             f"{', '.join(secrets)} hold a key or secret in the factory; authenticate with the "

@@ -223,6 +223,41 @@ def test_connection_string_without_a_credential_passes(run) -> None:
     assert run(azure.LINKED_SERVICE_NO_INLINE_SECRET, LINKED, props) == []
 
 
+@pytest.mark.parametrize(
+    ("type_", "props", "path"),
+    [
+        ("azure:datafactory/linkedServiceAzureBlobStorage:LinkedServiceAzureBlobStorage",
+         {"dataFactoryId": "f", "connectionString": "AccountName=a;AccountKey=abc=="},
+         "connectionString"),
+        ("azure:datafactory/linkedServiceAzureBlobStorage:LinkedServiceAzureBlobStorage",
+         {"dataFactoryId": "f", "connectionStringInsecure": "AccountName=a;AccountKey=abc=="},
+         "connectionStringInsecure"),
+        ("azure:datafactory/linkedServiceAzureBlobStorage:LinkedServiceAzureBlobStorage",
+         {"dataFactoryId": "f", "sasUri": "https://a.blob.core.windows.net/?sv=1&sig=abc"},
+         "sasUri"),
+        ("azure:datafactory/linkedServiceWeb:LinkedServiceWeb",
+         {"dataFactoryId": "f", "url": "https://x", "authenticationType": "Basic",
+          "username": "u", "password": "p"},
+         "password"),
+    ],
+)  # fmt: skip
+def test_classic_linked_service_with_an_inline_secret_is_reported(run, type_, props, path) -> None:
+    (message,) = run(azure.LINKED_SERVICE_NO_INLINE_SECRET, type_, props)
+    assert message.startswith(f"{path} hold a key or secret"), message
+    assert "Key Vault" in message
+
+
+def test_classic_linked_service_with_managed_identity_and_key_vault_passes(run) -> None:
+    props = {
+        "dataFactoryId": "f",
+        "serviceEndpoint": "https://a.blob.core.windows.net/",
+        "useManagedIdentity": True,
+        "keyVaultSasToken": {"linkedServiceName": "kv", "secretName": "sas"},
+    }
+    type_ = "azure:datafactory/linkedServiceAzureBlobStorage:LinkedServiceAzureBlobStorage"
+    assert run(azure.LINKED_SERVICE_NO_INLINE_SECRET, type_, props) == []
+
+
 def test_key_vault_reference_passes(run) -> None:
     props = {
         "properties": {
