@@ -80,7 +80,9 @@ class AdfSpec:
 
 
 def _err(field: str, value: object, message: str) -> ScheduleError:
-    shown = value if isinstance(value, str) else json.dumps(value, default=repr)
+    # Text is quoted (JSON, as the recurrence is JSON), so "5" is told apart from 5, an empty
+    # value stays visible and a pasted newline shows as \n.
+    shown = json.dumps(value, default=repr, ensure_ascii=False)
     if len(shown) > 80:
         shown = shown[:77] + "..."
     return ScheduleError(f"{field} {shown!s} {message}", field=field, value=shown)

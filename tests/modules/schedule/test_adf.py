@@ -319,3 +319,40 @@ def test_undocumented_or_invalid_recurrences_are_clear_errors(recurrence, messag
     with pytest.raises(ScheduleError) as error:
         parse_schedule(recurrence, dialect="adf-recurrence")
     assert message in str(error.value), str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("recurrence", "shown"),
+    [
+        ({"frequency": ""}, 'recurrence.frequency "" is not allowed'),
+        (
+            {"frequency": "Day", "interval": "1", "startTime": "2026-01-01T00:00:00Z"},
+            'recurrence.interval "1" must be a whole number 1..1000; write the number without '
+            "quotes: 1",
+        ),
+        (
+            {
+                "frequency": "Week",
+                "startTime": "2026-01-01T00:00:00Z",
+                "schedule": {"weekDays": ["Mon\n"]},
+            },
+            'recurrence.schedule.weekDays "Mon\\n" is not a day of the week',
+        ),
+    ],
+)
+def test_a_bad_text_value_is_quoted_so_quotes_empties_and_newlines_show(
+    recurrence: dict, shown: str
+) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(recurrence, "UTC", dialect="adf-recurrence")
+    assert shown in str(caught.value)
+
+
+def test_a_bad_number_is_shown_bare() -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(
+            {"frequency": "Day", "interval": 0, "startTime": "2026-01-01T00:00:00Z"},
+            "UTC",
+            dialect="adf-recurrence",
+        )
+    assert "recurrence.interval 0 is outside 1..1000" in str(caught.value)
