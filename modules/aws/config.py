@@ -7,6 +7,7 @@ The AWS half of the config contract (the shared half and the plug-in contract ar
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -727,12 +728,36 @@ def _with_samples(text: str) -> str:
 
 
 def check_stack(config: Mapping[str, Any], ctx: IssueContext) -> None:
-    """`aws:region` (the AWS provider's region) must be a region AWS has published."""
+    """`aws:region` (the AWS provider's region) must be a region AWS has published, and the
+    ARNs an AWS entry names (its role, alarm actions, passed roles) must be in that region's
+    partition: IAM and SNS do not reach across partitions (aws, aws-cn, aws-us-gov, ...)."""
     region = config.get("aws:region")
     if region is not None:
         problem = limits.region_problem(region)
         if problem is not None:
             ctx.add("aws:region", problem)
+    partition = limits.partition_of(region) if isinstance(region, str) else None
+    pipelines = config.get("mlsched:pipelines")
+    if partition is None or not isinstance(pipelines, str):
+        return
+    try:
+        entries = json.loads(pipelines)
+    except ValueError:
+        return  # the core reports it
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, dict) or entry.get("cloud", "aws") != "aws":
+            continue
+        where = IssueContext(ctx.stack, str(entry.get("name")), ctx.issues, ctx.warnings)
+        for key in ("executionRoleArn", "alarmActions", "passRoles"):
+            values = entry.get(key)
+            for arn in values if isinstance(values, list) else [values]:
+                match = ARN_SYNTAX.fullmatch(arn) if isinstance(arn, str) else None
+                if match and "$" not in match["partition"] and match["partition"] != partition:
+                    where.add(
+                        key,
+                        f"{arn!r} is in partition {match['partition']!r}, but aws:region "
+                        f"{region} is in {partition!r}; name the {partition} resource",
+                    )
 
 
 VALIDATOR = CloudValidator(

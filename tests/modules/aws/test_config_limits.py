@@ -360,3 +360,23 @@ def test_stack_and_entry_problems_are_reported_together(definition_dir: Path) ->
     with pytest.raises(ConfigError) as caught:
         stack_from(definition_dir, config)
     assert {issue.key for issue in caught.value.issues} == {"aws:region", "retryAttempts"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("executionRoleArn", "arn:aws-cn:iam::123456789012:role/run"),
+        ("alarmActions", ["arn:aws-us-gov:sns:us-gov-west-1:123456789012:oncall"]),
+    ],
+)
+def test_an_arn_in_another_partition_than_the_region_is_refused(
+    definition_dir: Path, key: str, value: object
+) -> None:
+    config = {"aws:region": "us-east-1", "mlsched:pipelines": json.dumps([entry(**{key: value})])}
+    with pytest.raises(ConfigError) as caught:
+        stack_from(definition_dir, config)
+    (issue,) = caught.value.issues
+    assert (issue.pipeline, issue.key) == ("churn-training", key), str(issue)
+    assert "but aws:region us-east-1 is in 'aws'; name the aws resource" in issue.problem
+    config["aws:region"] = "cn-north-1" if key == "executionRoleArn" else "us-gov-west-1"
+    assert stack_from(definition_dir, config).pipelines
