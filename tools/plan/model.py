@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 # Enforcement levels that stop `pulumi up`. A `remediate` violation reaches us only when the policy
 # could not fix the resource itself, and the engine then fails the update as for `mandatory`.
@@ -70,16 +70,14 @@ class ScheduleEntry:
     """What the provider leaves undefined that this schedule hits."""
 
 
-# Width of the start window the plan reports as busiest: schedule-collision's default.
-COLLISION_WINDOW = timedelta(minutes=5)
-
-
 @dataclass(frozen=True)
 class BusiestWindow:
-    """The start window of `COLLISION_WINDOW` with the most pipelines in the next 7 days."""
+    """The start window (schedule-collision's `windowMinutes` wide) with the most pipelines in
+    the next 7 days."""
 
     start: datetime
     end: datetime
+    minutes: int
     pipelines: tuple[str, ...]
 
 
@@ -122,20 +120,13 @@ class StackPlan:
 
     @functools.cached_property
     def busiest_window(self) -> BusiestWindow | None:
-        """Where most pipelines start within `COLLISION_WINDOW` (all clouds, the week the chart
-        draws); None without runs. Same sweep as the schedule-collision policy."""
-        from modules.schedule.windows import busiest_window
-        from tools.plan.week import lanes_of
+        """Where most pipelines start within the window schedule-collision judges with (all
+        clouds, the week the chart draws); None without runs. Computed once: JSON, Markdown and
+        the terminal all report this one."""
+        from tools.plan import week
 
-        runs = {
-            f"{lane.cloud}:{lane.title}": lane.runs
-            for lane in lanes_of(self.schedules, self.reference_time)
-        }
-        window = busiest_window(runs, COLLISION_WINDOW)
-        if window is None:
-            return None
-        names = tuple(sorted(m.split(":", 1)[1] for m in window.members))
-        return BusiestWindow(window.start, window.end, names)
+        lanes = week.lanes_of(self.schedules, self.reference_time)
+        return week.busiest(lanes, week.window_minutes(self.policy_config))
 
     @property
     def mandatory_count(self) -> int:

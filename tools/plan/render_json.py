@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tools.plan.model import COLLISION_WINDOW, NOT_CHECKED, StackPlan, component_tree
+from tools.plan.model import NOT_CHECKED, StackPlan, component_tree
 
 SCHEMA_VERSION = 3
 SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")
@@ -40,7 +40,7 @@ def _window(plan: StackPlan) -> dict[str, Any] | None:
     return {
         "start": iso_utc(window.start),
         "end": iso_utc(window.end),
-        "window_minutes": int(COLLISION_WINDOW.total_seconds() // 60),
+        "window_minutes": window.minutes,
         "pipelines": list(window.pipelines),
     }
 

@@ -114,7 +114,7 @@ def _render_stack(
             lanes,
             plan.reference_time,
             chart_budget,
-            week.window_minutes(plan.policy_config),
+            plan.busiest_window,
         )
     else:
         out += ["No schedules.", ""]

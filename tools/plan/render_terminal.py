@@ -154,7 +154,7 @@ def heatmap(plan: StackPlan, plain: bool) -> Group:
     """Runs of the next 7 days by UTC weekday x hour: where the stack's load falls."""
     lanes = week.lanes_of(plan.schedules, plan.reference_time)
     group = heat_group(lanes, plain)
-    busiest = week.busiest_line(lanes, week.window_minutes(plan.policy_config))
+    busiest = week.busiest_line(plan.busiest_window)
     return Group(group, Text(f"    {busiest}")) if busiest else group
 
 

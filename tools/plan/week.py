@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tools.plan.model import format_interval
+from tools.plan.model import BusiestWindow, format_interval
 
 WEEK = timedelta(days=7)
 # Every minute for a week: the most any dialect can fire (no dialect goes below one minute).
@@ -259,20 +259,28 @@ def window_minutes(policy_config: str | None) -> int:
     return value if value > 0 else DEFAULT_WINDOW_MINUTES
 
 
-def busiest_line(lanes: Sequence[Lane], minutes: int) -> str:
-    """`Busiest 5-minute start window: ... UTC, 3 pipelines: a, b, c`, from the engine's sweep
-    over the week's runs; '' when nothing runs."""
+def busiest(lanes: Sequence[Lane], minutes: int) -> BusiestWindow | None:
+    """The `minutes`-wide start window with the most pipelines, from the engine's sweep over the
+    week's runs (the same sweep as schedule-collision); None when nothing runs."""
     from modules.schedule.windows import busiest_window
 
-    runs = {f"{lane.cloud} {lane.title}": lane.runs for lane in lanes if lane.runs}
+    runs = {f"{lane.cloud}:{lane.title}": lane.runs for lane in lanes if lane.runs}
     window = busiest_window(runs, timedelta(minutes=minutes)) if runs else None
     if window is None:
+        return None
+    names = tuple(sorted(m.split(":", 1)[1] for m in window.members))
+    return BusiestWindow(window.start, window.end, minutes, names)
+
+
+def busiest_line(window: BusiestWindow | None) -> str:
+    """`Busiest 5-minute start window: ... UTC, 3 pipelines: a, b, c`; '' without a window."""
+    if window is None:
         return ""
-    names = ", ".join(m.split(" ", 1)[1] for m in window.members)
-    count = len(window.members)
+    count = len(window.pipelines)
     return (
-        f"Busiest {minutes}-minute start window of the week: {window.start:%a %Y-%m-%d %H:%M} "
-        f"to {window.end:%H:%M} UTC, {count} pipeline{'s' if count != 1 else ''}: {names}"
+        f"Busiest {window.minutes}-minute start window of the week: "
+        f"{window.start:%a %Y-%m-%d %H:%M} to {window.end:%H:%M} UTC, "
+        f"{count} pipeline{'s' if count != 1 else ''}: {', '.join(window.pipelines)}"
     )
 
 
@@ -281,7 +289,7 @@ def week_section(
     lanes: Sequence[Lane],
     reference: datetime,
     budget: int,
-    window: int = DEFAULT_WINDOW_MINUTES,
+    busiest_window: BusiestWindow | None = None,
 ) -> list[str]:
     """The Markdown lines of a stack's 'A week at a glance' section."""
     end = reference + WEEK
@@ -297,7 +305,7 @@ def week_section(
         lines.append(chart)
     if note:
         lines += [f"*{note}*", ""]
-    busiest = busiest_line(lanes, window)
+    busiest = busiest_line(busiest_window)
     if busiest:
         lines += [f"{busiest} (schedule-collision judges this per account).", ""]
     return lines

@@ -112,12 +112,13 @@ def test_the_busiest_start_window_names_the_pipelines_that_start_together():
         week.Lane("b", "gcp", week.runs_in_week("cron(3 12 * * ? *)", None, reference=REF)),
         week.Lane("c", "aws", week.runs_in_week("cron(30 12 * * ? *)", None, reference=REF)),
     ]
-    line = week.busiest_line(lanes, 5)
+    line = week.busiest_line(week.busiest(lanes, 5))
     assert line == (
         "Busiest 5-minute start window of the week: Thu 2026-01-01 12:00 to 12:05 UTC, "
         "2 pipelines: a, b"
     )
-    assert week.busiest_line([week.Lane("x", "aws", ())], 5) == ""
+    assert week.busiest([week.Lane("x", "aws", ())], 5) is None
+    assert week.busiest_line(None) == ""
 
 
 def test_the_window_width_comes_from_the_stacks_schedule_collision_config(tmp_path):
