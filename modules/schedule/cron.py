@@ -160,16 +160,12 @@ def _parse_set(field: str, raw: str) -> tuple[int, ...]:
         else:
             start = _number(field, raw, first)
             end = _number(field, raw, last) if last else (hi if step else start)
-        if start > end:
-            top, bottom = str(hi), str(lo)
-            if not first.isdigit():  # keep the user's notation: FRI-SAT,SUN-MON
-                names = MONTH_NAMES if field == "month" else DAY_NAMES
-                top, bottom = names[-1], names[0]
+        if start > end and field == "year":
             raise _err(
                 field,
                 raw,
-                f"has the range {first}-{last} that runs backwards; wrap-around ranges are not "
-                f"supported, split it into {first}-{top},{bottom}-{last}",
+                f"has the range {first}-{last} that runs backwards; years do not wrap around, "
+                f"write {last}-{first}",
             )
         increment = 1
         if step is not None:
@@ -185,7 +181,14 @@ def _parse_set(field: str, raw: str) -> tuple[int, ...]:
                 elif field == "hours" and increment >= 24:
                     hint = "; for once a day put a single hour, e.g. '0'"
                 raise _err(field, raw, f"has the step {increment}, outside 1-{hi - lo}{hint}")
-        values.update(range(start, end + 1, increment))
+        if start > end:
+            # Quartz (which AWS cron follows) wraps a backwards range past the field's end:
+            # hours 22-2 are 22,23,0,1,2; FRI-MON is FRI,SAT,SUN,MON; a step keeps counting
+            # across the wrap (hours 22-2/3 are 22 and 1).
+            span = hi - lo + 1
+            values.update(lo + (v - lo) % span for v in range(start, end + span + 1, increment))
+        else:
+            values.update(range(start, end + 1, increment))
     return tuple(sorted(values))
 
 

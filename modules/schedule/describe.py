@@ -42,11 +42,17 @@ def _runs(values: tuple[int, ...]) -> list[tuple[int, int]]:
 
 
 def _names(values: tuple[int, ...], names: tuple[str, ...], base: int) -> str:
+    """Weekdays and months are cyclic: a run through the last name into the first reads as one
+    range, ``Friday to Monday`` (AWS's wrapping ``FRI-MON``), ``November to February``."""
     parts = []
-    for a, b in _runs(values):
+    runs = _runs(values)
+    top = base + len(names) - 1
+    if len(runs) > 1 and runs[0][0] == base and runs[-1][1] == top:
+        runs = [(runs[-1][0], runs[0][1]), *runs[1:-1]]
+    for a, b in runs:
         if a == b:
             parts.append(names[a - base])
-        elif b == a + 1:
+        elif b == a + 1 or (a > b and a == top and b == base):
             parts += [names[a - base], names[b - base]]
         else:
             parts.append(f"{names[a - base]} to {names[b - base]}")
