@@ -239,11 +239,24 @@ def load_stack(
     ctx = IssueContext(stack, None, issues)
     prefix = f"{project}:"
     known = [prefix + key for key in STACK_KEYS]
+    secrets = {key for key, value in config.items() if holds_secret(value)}
     for key in sorted(k for k in config if isinstance(k, str) and k.startswith(prefix)):
         if key[len(prefix) :] not in STACK_KEYS:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else "remove it"
             ctx.add(key, f"unknown stack config key; {hint} Known keys: {', '.join(known)}")
+        elif key in secrets:
+            ctx.add(
+                key,
+                "holds a secret (`secure:`, or set with `pulumi config set --secret`); mlsched "
+                "config is not secret: names, parameters and tags are written in plain text "
+                "into the cloud resources and the plan. Keep the secret in the cloud's secret "
+                "store (Secrets Manager, Key Vault, Secret Manager) and put its name or ARN here",
+            )
+    _foreign_namespaces(config, project, ctx)
+    # Checks never read (or echo) a secret: the offline plan cannot decrypt it, and the program
+    # must not print the plaintext in an error.
+    config = {key: value for key, value in config.items() if key not in secrets}
     for cloud in CLOUDS:
         key = f"{prefix}{cloud}"
         if key in config and not getattr(validator_for(cloud), "stack_settings", False):
@@ -274,6 +287,50 @@ def load_stack(
     if issues:
         raise ConfigError(issues)
     return result
+
+
+# Namespaces of the providers mlsched's stacks use, and Pulumi's own (`pulumi:tags`).
+PROVIDER_NAMESPACES = ("aws", "azure", "azure-native", "gcp", "pulumi")
+
+
+def _foreign_namespaces(config: Mapping[str, Any], project: str, ctx: IssueContext) -> None:
+    """A key the program never reads because its namespace is not the project's: `MLSCHED:…`,
+    `mlshced:…`, or `pipelines` under any other namespace. The CLI passes such keys on and the
+    program would deploy without them."""
+    for key in sorted(k for k in config if isinstance(k, str) and ":" in k):
+        namespace, name = key.split(":", 1)
+        if namespace == project or namespace in PROVIDER_NAMESPACES:
+            continue
+        near = namespace.lower() == project.lower() or bool(
+            difflib.get_close_matches(namespace.lower(), [project.lower()], n=1, cutoff=0.75)
+        )
+        if near or name == "pipelines":
+            ctx.add(
+                key,
+                f"namespace {namespace!r} is not this project's ({project!r}, the `name:` of "
+                f"Pulumi.yaml), so the program never reads this key; write "
+                f"{project}:{name} (or just {name})",
+            )
+
+
+def holds_secret(value: Any) -> bool:
+    """A config value that is, or contains, a secret the CLI would decrypt: offline the plan
+    gets the ciphertext (`{"secure": "v1:..."}`, as config.object encodes it), and the stack
+    program is handed the same shape for its secret keys (modules.runtime_config)."""
+    if isinstance(value, str):
+        if not value.startswith(("{", "[")):
+            return False
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return False
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("secure"), str):
+            return True
+        return any(holds_secret(item) for item in value.values())
+    if isinstance(value, list):
+        return any(holds_secret(item) for item in value)
+    return False
 
 
 def _structured(

@@ -23,7 +23,14 @@ def cli_config() -> dict[str, str]:
 
     merged = dict(runtime.get_config_env())
     merged.update(runtime.CONFIG.get())
-    return {str(key): value for key, value in merged.items()}
+    secret = {*runtime.get_config_secret_keys_env(), *runtime._SECRET_KEYS.get()}
+    # The CLI decrypts secrets before the program starts; hand them to validation in the shape
+    # the offline plan sees (`{"secure": ...}`), so both refuse a secret mlsched key alike and
+    # no check reads or prints the plaintext.
+    return {str(key): (SECRET_STANDIN if key in secret else value) for key, value in merged.items()}
+
+
+SECRET_STANDIN = '{"secure":"[secret]"}'
 
 
 def reference_time() -> datetime:

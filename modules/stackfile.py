@@ -45,6 +45,9 @@ from typing import Any
 
 import yaml
 
+from modules import project_config
+from modules.project_config import Declaration, ProjectConfigError, parse_declarations
+
 # libyaml's parser where PyYAML was built with it (about ten times faster); same grammar.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Deeper than any real config; keeps the decoder and json within Python's recursion limit.
@@ -68,7 +71,12 @@ PROJECT_FILE_KEYS = (
     "template",
     "packages",
     "plugins",
+    # A field of workspace.Project outside the schema's properties (which allow more keys).
+    "requiredPulumiVersion",
 )
+# What the offline plan runs: `<stack folder>/__main__.py` with the repository's Python.
+PLAN_RUNTIME = "python"
+_HERE = ("", ".", "./")
 # tokens.ValidateProjectName (sdk/go/common/tokens/project.go, names.go).
 PROJECT_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
 
@@ -143,6 +151,8 @@ class ProjectFile:
     path: Path
     name: str
     data: Mapping[str, Any]
+    declarations: tuple[Declaration, ...] = ()
+    """`config:` of Pulumi.yaml: defaults, values and types the CLI applies to every stack."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,8 @@ class StackFile:
     project: str
     config: Mapping[str, Any]
     lines: Mapping[str, int]
+    notes: tuple[str, ...] = ()
+    """What the offline plan could not read the CLI's way (ESC environments); say it."""
 
     def wire(self) -> dict[str, str]:
         """Each config value as the text the CLI hands to the program (PULUMI_CONFIG)."""
@@ -222,27 +234,77 @@ def read_project(stack_dir: Path) -> ProjectFile:
             key="name",
         )
     _unknown_keys(path, data, PROJECT_FILE_KEYS, lines)
-    runtime = data.get("runtime")
+    _check_runtime(path, data.get("runtime"), lines.get("runtime"))
+    for key in ("main", "stackConfigDir"):
+        where = data.get(key)
+        if where is not None and (not isinstance(where, str) or where.strip() not in _HERE):
+            raise StackFileError(
+                path,
+                f"{where!r} moves the {'program' if key == 'main' else 'stack files'} out of "
+                "the stack folder; mlsched's offline plan, CI workflows and stack list expect "
+                "`__main__.py` and `Pulumi.<stack>.yaml` next to Pulumi.yaml, so remove the key",
+                line=lines.get(key),
+                key=key,
+            )
+    try:
+        declarations = parse_declarations(name, data.get("config"))
+    except ProjectConfigError as error:
+        raise StackFileError(
+            path, error.problem, line=lines.get("config"), key=f"config.{error.key}".rstrip(".")
+        ) from None
+    return ProjectFile(path=path, name=name, data=data, declarations=declarations)
+
+
+def _check_runtime(path: Path, runtime: Any, line: int | None) -> None:
+    # project.json: a non-empty string, or {name, options} and nothing else.
+    if isinstance(runtime, dict):
+        extra = [k for k in runtime if k not in ("name", "options")]
+        if extra:
+            raise StackFileError(
+                path,
+                f"runtime allows only `name` and `options`, got {extra[0]!r} (the CLI refuses it)",
+                line=line,
+                key=f"runtime.{extra[0]}",
+            )
+        options = runtime.get("options")
+        if options is not None and not isinstance(options, dict):
+            raise StackFileError(
+                path, "runtime options must be a map", line=line, key="runtime.options"
+            )
+        runtime = runtime.get("name")
     if not runtime:
-        raise StackFileError(path, "project is missing a 'runtime' attribute", line=1)
-    return ProjectFile(path=path, name=name, data=data)
+        raise StackFileError(path, "project is missing a 'runtime' attribute", line=line or 1)
+    if runtime != PLAN_RUNTIME:
+        raise StackFileError(
+            path,
+            f"runtime {runtime!r}: mlsched stacks are Python programs (the offline plan runs "
+            f"__main__.py with the repository's Python); write `runtime: {PLAN_RUNTIME}`",
+            line=line,
+            key="runtime",
+        )
 
 
 def read_stack(stack_dir: Path, stack: str, project: str) -> StackFile:
-    """`config:` of Pulumi.<stack>.yaml, keys namespaced and parsed like the CLI's config.Map."""
+    """`config:` of Pulumi.<stack>.yaml, keys namespaced and parsed like the CLI's config.Map,
+    with Pulumi.yaml's `config:` declarations applied when the folder has one."""
     path = Path(stack_dir) / f"Pulumi.{stack}.yaml"
     text = read_text(path)
-    data = load_yaml(text, path)
-    if data is None:
-        return StackFile(path=path, project=project, config={}, lines={})
-    if not isinstance(data, dict):
+    decoder = _Decoder(path)
+    root = _compose(text, path)
+    data = None if root is None else decoder.decode(root, "", 0)
+    if data is not None and not isinstance(data, dict):
         raise StackFileError(path, "must be a map with a `config:` map", line=1)
+    data = data or {}
     lines = _top_lines(text)
     _unknown_keys(path, data, STACK_FILE_KEYS, lines)
+    for key in ("secretsprovider", "encryptedkey", "encryptionsalt"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise StackFileError(
+                path, "must be a string (the CLI writes it)", line=lines.get(key), key=key
+            )
+    notes = _environment_notes(path, data.get("environment"), lines.get("environment"))
     raw = data.get("config")
-    if raw is None:
-        return StackFile(path=path, project=project, config={}, lines={})
-    if not isinstance(raw, dict):
+    if raw is not None and not isinstance(raw, dict):
         raise StackFileError(
             path, "`config:` must be a map of key: value", line=lines.get("config"), key="config"
         )
@@ -250,8 +312,17 @@ def read_stack(stack_dir: Path, stack: str, project: str) -> StackFile:
     config: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     origin: dict[str, str] = {}
-    for key, value in raw.items():
+    for key, value in (raw or {}).items():
         line = config_lines.get(str(key))
+        if f"config.{key}" in decoder.typed_keys:
+            raise StackFileError(
+                path,
+                f"key {key} is not text to the CLI, which then cannot namespace the config map "
+                f"and refuses the file (could not parse {key} as a configuration key); quote it "
+                f"and name its namespace, e.g. '{project}:{key}'",
+                line=decoder.typed_keys[f"config.{key}"],
+                key=str(key),
+            )
         full = parse_config_key(key, project, path, line)
         if full in origin:
             raise StackFileError(
@@ -266,7 +337,83 @@ def read_stack(stack_dir: Path, stack: str, project: str) -> StackFile:
         config[full] = value
         if line is not None:
             key_lines[full] = line
-    return StackFile(path=path, project=project, config=config, lines=key_lines)
+    project_path = Path(stack_dir) / "Pulumi.yaml"
+    if project_path.exists():
+        _apply_project(read_project(Path(stack_dir)), config, stack, path, key_lines)
+    return StackFile(path=path, project=project, config=config, lines=key_lines, notes=notes)
+
+
+def _environment_notes(path: Path, environment: Any, line: int | None) -> tuple[str, ...]:
+    """ESC environments (`environment:`) feed `pulumiConfig` into the stack's config; the
+    offline plan cannot open them (that needs Pulumi Cloud), so it says what it did not read."""
+    if environment is None:
+        return ()
+    if isinstance(environment, list):
+        if not all(isinstance(name, str) and name for name in environment):
+            raise StackFileError(
+                path,
+                "must be a list of environment names (e.g. `- my-project/dev`)",
+                line=line,
+                key="environment",
+            )
+        names = ", ".join(environment) or "none"
+    elif isinstance(environment, dict):
+        names = "an inline environment definition"
+    else:
+        raise StackFileError(
+            path,
+            "must be a list of ESC environment names or an inline environment definition",
+            line=line,
+            key="environment",
+        )
+    return (
+        f"{path.name} imports ESC environments ({names}); the Pulumi CLI merges their "
+        "`pulumiConfig` into this stack's config (stack values win), which the offline plan "
+        "cannot read: it shows only what the stack file and Pulumi.yaml set. Run "
+        "`pulumi preview` (or `esc env open <env>`) to see the merged config",
+    )
+
+
+def _apply_project(
+    project: ProjectFile, config: dict[str, Any], stack: str, path: Path, lines: dict[str, int]
+) -> None:
+    content = {key: _content(value) for key, value in config.items()}
+    secret = {key: contains_secret(value) for key, value in config.items()}
+    before = set(config)
+    problems = project_config.merge(
+        project.declarations,
+        config,
+        stack=stack,
+        project=project.name,
+        stack_file=path.name,
+        content=content,
+        secret=secret,
+    )
+    if problems:
+        first = problems[0]
+        where = project.path if first.key not in before else path
+        raise StackFileError(where, first.problem, line=lines.get(first.key), key=first.key)
+    for key in set(config) - before:
+        _check_passable(config[key], project.path, key, None)
+
+
+def _content(value: Any) -> Any:
+    # validateStackConfigValue: an object value is JSON-decoded, any other arrives as its text.
+    if isinstance(value, (dict, list)):
+        return plain(value)
+    return wire_text(value)
+
+
+def contains_secret(value: Any) -> bool:
+    """A `secure:` value anywhere in `value` (config.object's isSecureValue: a map whose only
+    key is `secure` with a text value)."""
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("secure"), str):
+            return True
+        return any(contains_secret(item) for item in value.values())
+    if isinstance(value, list):
+        return any(contains_secret(item) for item in value)
+    return False
 
 
 def parse_config_key(key: Any, project: str, path: Path | str, line: int | None) -> str:
@@ -588,6 +735,8 @@ class _Decoder:
         self.alias_count = 0
         self.alias_depth = 0
         self.active: set[int] = set()
+        # Labels (`config.1`) of map keys that are not text, with their line.
+        self.typed_keys: dict[str, int] = {}
 
     def _ratio(self) -> float:
         if self.decode_count <= self._LOW:
@@ -705,8 +854,12 @@ class _Decoder:
         if target is not None and target.kind in ("seq", "map"):
             raise self._fail(node, where, "a map or list cannot be a key; use a string")
         key = self.decode(node, where, depth + 1)
+        if isinstance(key, str):
+            return key
         # pulumi's config object turns non-string keys into text with Go's %v.
-        return key if isinstance(key, str) else _go_text(key)
+        text = _go_text(key)
+        self.typed_keys[f"{where}.{text}" if where else text] = node.line
+        return text
 
     def _merge(self, node: _Node, result: dict[Any, Any], where: str, depth: int) -> None:
         # yaml.v3 merges a map, an alias of a map, or a list of those; anything else fails.

@@ -36,7 +36,7 @@ from pulumi.runtime.settings import Settings, configure
 from pulumi.runtime.sync_await import _sync_await
 
 from modules.runtime_config import PINNED_REFERENCE
-from modules.stackfile import StackFileError, read_project, read_stack
+from modules.stackfile import StackFile, StackFileError, read_project, read_stack
 from tools import mock_azure
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -325,13 +325,18 @@ def read_project_name(stack_dir: Path) -> str:
 def read_stack_config(stack_dir: Path, stack: str, project: str) -> dict[str, str]:
     """`config:` of Pulumi.<stack>.yaml as the CLI hands it to the program: namespaced keys,
     each value the text the CLI would pass (structured values as JSON)."""
+
+    return _read_stack_file(stack_dir, stack, project).wire()
+
+
+def _read_stack_file(stack_dir: Path, stack: str, project: str) -> StackFile:
     from modules.config import ConfigError
 
     path = stack_dir / f"Pulumi.{stack}.yaml"
     if not path.exists():
         raise ConfigError(f"stack {stack!r}: {path} does not exist; create it with a `config:` map")
     try:
-        return read_stack(stack_dir, stack, project).wire()
+        return read_stack(stack_dir, stack, project)
     except StackFileError as error:
         raise ConfigError(f"stack {stack!r}: {error}") from None
 
@@ -373,10 +378,11 @@ def run_stack(
     """
     stack_dir = Path(stack_dir).resolve()
     project = read_project_name(stack_dir)
-    merged = read_stack_config(stack_dir, stack, project)
+    stack_file = _read_stack_file(stack_dir, stack, project)
+    merged = stack_file.wire()
     merged.update(_namespaced(config or {}, project))
     program = str(stack_dir / "__main__.py")
-    return run_program(
+    run = run_program(
         lambda: runpy.run_path(program, run_name="__main__"),
         project=project,
         stack=stack,
@@ -384,6 +390,8 @@ def run_stack(
         root_directory=stack_dir,
         reference=reference,
     )
+    # What the stack file sets that the offline run cannot read (ESC environments).
+    return replace(run, warnings=(*stack_file.notes, *run.warnings)) if stack_file.notes else run
 
 
 def run_program(

@@ -31,7 +31,6 @@ import difflib
 import functools
 import json
 import math
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from modules.aws import limits
+from modules.repo_files import RepositoryFileError, read_repository_file, repository_root
 
 DEFINITION_VERSION = "2020-12-01"
 PARAMETER_TYPES = ("String", "Integer", "Float", "Boolean")
@@ -114,73 +114,16 @@ class DefinitionReport:
     """Steps whose Arguments have no SageMaker request shape to check against."""
 
 
-class DefinitionReadError(ValueError):
-    """The file cannot be used at all (outside the repository, unreadable, not UTF-8)."""
-
-
-def repository_root(start: Path) -> Path:
-    """The repository a stack folder belongs to: the nearest folder holding `.git` or
-    `pyproject.toml`; without one, `<root>/stacks/<stack>`'s root (the layout README shows)."""
-    start = Path(os.path.abspath(start))
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists() or (folder / "pyproject.toml").is_file():
-            return folder
-    return start.parent.parent if start.parent.name == "stacks" else start
+# Read through the shared repository guard (modules/repo_files.py); the names stay for callers.
+DefinitionReadError = RepositoryFileError
+__all__ = ["DefinitionReadError", "read_definition", "repository_root"]
 
 
 def read_definition(source: str, base_dir: Path, root: Path | None = None) -> str:
     """The text of a repository definition file; DefinitionReadError says why not."""
-    root = Path(os.path.abspath(root or repository_root(base_dir)))
-    if os.path.isabs(source) or source.startswith("~"):
-        raise DefinitionReadError(
-            f"{source} is an absolute path; give a path relative to the stack folder inside "
-            "the repository (e.g. ../../pipelines/x.json) so the file is reviewed with the stack"
-        )
-    candidate = Path(os.path.normpath(Path(os.path.abspath(base_dir)) / source))
-    if not _inside(candidate, root):
-        raise DefinitionReadError(
-            f"{source} points outside the repository ({root}); keep definitions in the "
-            "repository, e.g. pipelines/"
-        )
-    try:
-        resolved = candidate.resolve(strict=True)
-    except FileNotFoundError:
-        raise DefinitionReadError(
-            f"file {source} not found (looked at {candidate}); paths are relative to the stack "
-            "folder. Fix the path or add the file"
-        ) from None
-    except (RuntimeError, OSError) as error:
-        raise DefinitionReadError(
-            f"{source} cannot be resolved ({_reason(error)}); fix the symlink"
-        ) from None
-    if not _inside(resolved, root.resolve()):
-        raise DefinitionReadError(
-            f"{source} is a symlink to {resolved}, outside the repository; copy the file in"
-        )
-    if not resolved.is_file():
-        raise DefinitionReadError(f"{source} is not a file; give the path of a JSON file")
-    try:
-        data = resolved.read_bytes()
-    except OSError as error:
-        raise DefinitionReadError(f"{source} cannot be read ({_reason(error)})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise DefinitionReadError(
-            f"{source} is not UTF-8 (byte 0x{data[error.start]:02x} on line {line}); SageMaker "
-            "reads definitions as UTF-8 JSON, save it as UTF-8"
-        ) from None
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror.lower()
-    return str(error) or type(error).__name__
+    return read_repository_file(
+        source, base_dir, root=root, reader="SageMaker reads definitions as UTF-8 JSON and"
+    )
 
 
 # --------------------------------------------------------------------------------------------

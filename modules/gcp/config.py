@@ -34,6 +34,7 @@ from modules.gcp.model import (
     RetryPolicy,
     VertexTemplate,
 )
+from modules.repo_files import RepositoryFileError, read_repository_file
 
 # https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
 PROJECT_ID = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", re.ASCII)
@@ -317,15 +318,14 @@ def _read_spec(path: Any, entry: PipelineEntry, ctx: IssueContext) -> str | None
             "pipelineSpec", "must be a path to the compiled pipeline, e.g. ../../pipelines/x.yaml"
         )
         return None
-    file = (entry.base_dir / path).resolve()
-    if not file.is_file():
-        ctx.add(
-            "pipelineSpec",
-            f"{path} does not exist (looked in {file}); compile the pipeline with the KFP SDK "
-            "(kfp.compiler.Compiler().compile(...)) and commit the file",
-        )
+    try:
+        text = read_repository_file(path, entry.base_dir, reader="Vertex AI")
+    except RepositoryFileError as error:
+        hint = ""
+        if "not found" in str(error):
+            hint = "; compile the pipeline with kfp.compiler.Compiler().compile(...) and commit it"
+        ctx.add("pipelineSpec", f"{error}{hint}")
         return None
-    text = file.read_text()
     if len(text) > MAX_SPEC_CHARS:
         ctx.add("pipelineSpec", f"{path} is {len(text)} characters; the limit is {MAX_SPEC_CHARS}")
         return None

@@ -217,3 +217,63 @@ def test_a_stack_without_cloud_settings_keys_loads(definition_dir: Path) -> None
         config, project="mlsched", stack="prod", base_dir=definition_dir, reference=REFERENCE
     )
     assert [p.name for p in stack.pipelines] == ["churn-training"]
+
+
+def stack_config(config: dict[str, Any]) -> list[ConfigIssue]:
+    with pytest.raises(ConfigError) as caught:
+        core.load_stack(config, project="mlsched", stack="prod", base_dir=ROOT, reference=REFERENCE)
+    return list(caught.value.issues)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '{"secure":"v1:abc"}',
+        '[{"name":"a","parameters":{"Token":{"secure":"v1:abc"}}}]',
+    ],
+)
+def test_a_secret_in_an_mlsched_key_is_refused_without_echoing_it(value: str) -> None:
+    (issue,) = stack_config({"mlsched:pipelines": value})
+    assert issue.key == "mlsched:pipelines"
+    assert "holds a secret" in issue.problem
+    assert "v1:abc" not in str(issue)
+
+
+def test_a_secret_provider_key_is_not_checked_nor_printed() -> None:
+    config = {
+        "azure-native:subscriptionId": '{"secure":"v1:abc"}',
+        "mlsched:pipelines": json.dumps([{"name": 1, "cloud": "azure"}]),
+    }
+    keys = {issue.key for issue in stack_config(config)}
+    assert "azure-native:subscriptionId" not in keys, keys
+
+
+@pytest.mark.parametrize("key", ["MLSCHED:pipelines", "mlshced:pipelines", "other:pipelines"])
+def test_a_key_in_a_namespace_the_program_never_reads_is_refused(key: str) -> None:
+    (issue,) = stack_config({key: "[]"})
+    assert issue.key == key
+    assert "write mlsched:pipelines" in issue.problem
+
+
+def test_provider_namespaces_are_left_to_their_providers() -> None:
+    config = {"aws:region": "us-east-1", "pulumi:tags": '{"a":"b"}', "random:x": "1"}
+    assert (
+        core.load_stack(
+            config, project="mlsched", stack="prod", base_dir=ROOT, reference=REFERENCE
+        ).pipelines
+        == ()
+    )
+
+
+def test_the_program_hands_its_secret_keys_to_validation_as_ciphertext(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from modules import runtime_config
+
+    monkeypatch.setenv(
+        "PULUMI_CONFIG", json.dumps({"mlsched:tags": '{"a":"b"}', "aws:region": "x"})
+    )
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(["mlsched:tags"]))
+    handed = runtime_config.cli_config()
+    assert core.holds_secret(handed["mlsched:tags"])
+    assert handed["aws:region"] == "x"

@@ -16,6 +16,7 @@ import yaml
 from modules.stackfile import (
     GoTime,
     StackFileError,
+    contains_secret,
     load_yaml,
     plain,
     read_project,
@@ -289,6 +290,10 @@ def test_project_file_without_name_is_refused_with_what_was_found(tmp_path: Path
         ("- a\n", "must be a map"),
         ("name: a\nruntime: python\nnmae: b\n", "unknown top-level key"),
         ("name: [a\n", "is not valid YAML"),
+        ("name: a\nruntime: nodejs\n", "mlsched stacks are Python programs"),
+        ("name: a\nruntime: {name: python, option: {}}\n", "allows only `name` and `options`"),
+        ("name: a\nruntime: python\nmain: src/\n", "moves the program out of the stack folder"),
+        ("name: a\nruntime: python\nstackConfigDir: cfg\n", "moves the stack files out"),
     ],
 )
 def test_project_file_problems_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
@@ -312,3 +317,42 @@ def test_project_file_without_name_suggests_only_a_near_miss(tmp_path: Path) -> 
     with pytest.raises(StackFileError) as caught:
         read_project(tmp_path)
     assert "missing a 'name' attribute; add `name: <project>`" in str(caught.value)
+
+
+def test_required_pulumi_version_is_a_project_field_not_an_unknown_key(tmp_path: Path) -> None:
+    write(tmp_path, "Pulumi.yaml", "name: a\nruntime: python\nrequiredPulumiVersion: '>=3.0'\n")
+    assert read_project(tmp_path).name == "a"
+
+
+def test_a_non_text_key_in_config_is_refused_as_the_cli_cannot_namespace_it(
+    tmp_path: Path,
+) -> None:
+    # yaml.v3 decodes `config:` into map[interface{}]interface{}; stackConfigNamespacedWithProject
+    # then skips it and config.ParseKey refuses every key without a colon.
+    write(tmp_path, "Pulumi.s.yaml", "config:\n  pipelines: []\n  1: x\n")
+    with pytest.raises(StackFileError, match=r"Pulumi\.s\.yaml:3, key '1': key 1 is not text"):
+        read_stack(tmp_path, "s", "mlsched")
+
+
+def test_esc_environments_are_named_in_a_note_as_the_plan_cannot_open_them(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "Pulumi.s.yaml", "environment:\n  - ml/dev\nconfig: {}\n")
+    (note,) = read_stack(tmp_path, "s", "mlsched").notes
+    assert "ESC environments (ml/dev)" in note
+    assert "pulumi preview" in note
+
+
+@pytest.mark.parametrize("environment", ["ml-dev", "[1, [a]]"])
+def test_an_environment_that_is_no_list_of_names_is_refused(
+    tmp_path: Path, environment: str
+) -> None:
+    write(tmp_path, "Pulumi.s.yaml", f"environment: {environment}\nconfig: {{}}\n")
+    with pytest.raises(StackFileError, match=r"Pulumi\.s\.yaml:1, key 'environment'"):
+        read_stack(tmp_path, "s", "mlsched")
+
+
+def test_secrets_are_found_at_any_depth_as_config_object_does() -> None:
+    assert contains_secret({"a": [{"b": {"secure": "v1:x"}}]})
+    assert not contains_secret({"secure": 1})  # not text: an ordinary map
+    assert not contains_secret({"secure": "v1:x", "other": 1})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -184,7 +185,7 @@ def test_project_and_region_are_required(folder: Path) -> None:
 
 def test_a_missing_spec_file_says_how_to_make_one(folder: Path) -> None:
     issue = only(folder, entry(pipelineSpec="missing.yaml"))
-    assert "does not exist" in issue.problem
+    assert "not found" in issue.problem
     assert "kfp.compiler.Compiler" in issue.problem
 
 
@@ -392,3 +393,24 @@ def test_a_good_zone_in_the_crons_tz_prefix_is_the_schedules_zone(folder: Path) 
         folder, entry(schedule="TZ=Europe/Berlin 0 6 * * 1", timezone=None)
     ).pipelines
     assert pipeline.schedule.timezone == "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("/etc/hostname", "is an absolute path"),
+        ("../../../../../outside.yaml", "points outside the repository"),
+        ("x" * 300 + ".yaml", "cannot be resolved"),
+        ("loop.yaml", "cannot be resolved"),
+        ("latin1.yaml", r"is not UTF-8 \(byte 0xe9 on line 1\)"),
+    ],
+)
+def test_a_spec_path_is_read_only_from_inside_the_repository(
+    folder: Path, source: str, message: str
+) -> None:
+    (folder / "pyproject.toml").write_text("")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    (folder / "latin1.yaml").write_bytes(b"root: caf\xe9\n")
+    issue = only(folder, entry(pipelineSpec=source))
+    assert issue.key == "pipelineSpec"
+    assert re.search(message, issue.problem), issue.problem
