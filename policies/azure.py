@@ -15,7 +15,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
+from pulumi_policy import (
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
 
 from policies import azure_roles
 from policies.values import as_list, dig, is_unknown, plain, unknown
@@ -38,16 +44,38 @@ def _text(props: Mapping[str, Any], key: str) -> Any:
 
 
 # --- azure-role-assignment-least-privilege -------------------------------------------------------
+def _role_reference(args: ResourceValidationArgs, props: Mapping[str, Any]) -> tuple[Any, Any]:
+    """(roleDefinitionId, roleDefinitionName) of an assignment; raises unknown only when the
+    one that names the role is unknown."""
+    key = ASSIGNMENTS[args.resource_type]
+    role_id, role_name = props.get(key), props.get("roleDefinitionName")
+    if is_unknown(role_id) or (role_id is None and is_unknown(role_name)):
+        unknown(key if is_unknown(role_id) else "roleDefinitionName")
+    return role_id, role_name
+
+
+def _powers_message(name: str, shown: str, blocks: Any) -> str:
+    limited = (
+        " (its condition limits which roles it may assign, but it still grants access)"
+        if azure_roles.has_condition(blocks)
+        else ""
+    )
+    return (
+        f"assigns {name} ({shown}), which can {' and '.join(azure_roles.powers(blocks))}"
+        f"{limited}; assign the narrowest role that covers the job (e.g. AzureML Data "
+        "Scientist on the workspace) or a custom role that lists the operations it needs."
+    )
+
+
 def check_assignment_role(args: ResourceValidationArgs, report: ReportViolation) -> None:
     key = ASSIGNMENTS.get(args.resource_type)
     if key is None:
         return
     props = plain(args.props)
-    role_id = _text(props, key)
-    role_name = props.get("roleDefinitionName")
+    role_id, role_name = _role_reference(args, props)
     if role_id is None and isinstance(role_name, str):
-        guid = azure_roles.BY_NAME.get(role_name.lower())
-        shown = role_name
+        guid = azure_roles.by_name().get(azure_roles.name_key(role_name))
+        shown = f"roleDefinitionName {role_name!r}"
     elif isinstance(role_id, str):
         guid = azure_roles.role_guid(role_id)
         if guid is None:
@@ -60,45 +88,135 @@ def check_assignment_role(args: ResourceValidationArgs, report: ReportViolation)
             return
         shown = role_id
     else:
-        if is_unknown(role_name):
-            unknown("roleDefinitionName")
         report(f"{key} must be a role definition ID string, got {role_id!r}; set it.", None)
         return
-    role = azure_roles.BUILT_IN.get(guid or "")
+    role = azure_roles.built_in().get(guid or "")
     if role is None:
-        return  # a custom role: azure-custom-role-no-wildcard-action judges its definition
-    powers = azure_roles.powers(role.actions, role.not_actions)
-    if powers:
-        report(
-            f"assigns {role.name} ({shown}), which can {' and '.join(powers)}; assign the "
-            "narrowest built-in role that covers the job (e.g. AzureML Data Scientist on the "
-            "workspace) or a custom role without wildcard actions.",
-            None,
-        )
+        # A custom role: azure-custom-role-no-wildcard-action judges its definition, and
+        # azure-role-assignment-custom-role an assignment of one defined in this stack.
+        return
+    if azure_roles.powers(role.permissions):
+        report(_powers_message(role.name, shown, role.permissions), None)
 
 
 ROLE_ASSIGNMENT_LEAST_PRIVILEGE = ResourceValidationPolicy(
     name="azure-role-assignment-least-privilege",
     description="Role assignments must not grant Owner, Contributor, User Access Administrator "
-    "or other roles that write everything or grant access (Microsoft cloud security benchmark "
-    "PA-7, Azure Policy 'A maximum of 3 owners should be designated for your subscription').",
+    "or any built-in role that writes every provider's resources or grants access, judged on "
+    "Microsoft's published definitions (Microsoft cloud security benchmark PA-7, Azure Policy "
+    "'A maximum of 3 owners should be designated for your subscription').",
     validate=check_assignment_role,
 )
 
-# --- azure-role-assignment-scope --------------------------------------------------------------
-_SUBSCRIPTION = re.compile(r"^/subscriptions/[^/]+/?$", re.IGNORECASE)
-_MANAGEMENT_GROUP = re.compile(
-    r"^/providers/Microsoft\.Management/managementGroups/[^/]+/?$", re.IGNORECASE
+
+# --- azure-role-assignment-custom-role -------------------------------------------------------
+def _definition_blocks(props: Mapping[str, Any], key: str) -> list[azure_roles.Permission] | None:
+    """A same-stack definition's permission blocks, None when unknown or malformed (its own
+    policy reports those)."""
+    permissions = props.get(key)
+    if not isinstance(permissions, list):
+        return None
+    blocks = []
+    for block in permissions:
+        if not isinstance(block, Mapping):
+            return None
+        lists = []
+        for name in ("actions", "notActions", "dataActions", "notDataActions"):
+            items = as_list(block.get(name))
+            if not all(isinstance(v, str) for v in items):
+                return None
+            lists.append(tuple(items))
+        blocks.append(azure_roles.Permission(*lists, bool(block.get("condition"))))
+    return blocks
+
+
+def _definition_keys(props: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+    """GUIDs and names a same-stack role definition is known by before it exists."""
+    guids = {
+        g
+        for v in (props.get("roleDefinitionId"), props.get("name"))
+        if isinstance(v, str) and (g := azure_roles.role_guid(v))
+    }
+    names = {
+        azure_roles.name_key(v)
+        for v in (props.get("roleName"), props.get("name"))
+        if isinstance(v, str) and azure_roles.role_guid(v) is None
+    }
+    return guids, names
+
+
+def check_custom_role_assignments(args: StackValidationArgs, report: ReportViolation) -> None:
+    definitions: dict[str, tuple[Any, list[azure_roles.Permission] | None]] = {}
+    by_guid: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    for r in args.resources:
+        keys = DEFINITIONS.get(r.resource_type)
+        if keys is None:
+            continue
+        props = plain(r.props)
+        definitions[r.urn] = (r, _definition_blocks(props, keys[0]))
+        guids, names = _definition_keys(props)
+        for g in guids:
+            by_guid.setdefault(g, r.urn)
+        for n in names:
+            by_name.setdefault(n, r.urn)
+    if not definitions:
+        return
+    for r in args.resources:
+        key = ASSIGNMENTS.get(r.resource_type)
+        if key is None:
+            continue
+        props = plain(r.props)
+        deps = getattr(r, "property_dependencies", None) or {}
+        linked = [
+            d.urn
+            for k in (key, "roleDefinitionName")
+            for d in deps.get(k, []) or []
+            if d.urn in definitions
+        ]
+        role_id, role_name = props.get(key), props.get("roleDefinitionName")
+        if not linked and isinstance(role_id, str) and (g := azure_roles.role_guid(role_id)):
+            linked = [by_guid[g]] if g in by_guid else []
+        if not linked and role_id is None and isinstance(role_name, str):
+            n = azure_roles.name_key(role_name)
+            linked = [by_name[n]] if n in by_name else []
+        for urn in linked[:1]:
+            definition, blocks = definitions[urn]
+            if blocks is None:
+                report(
+                    f"{r.urn}: assigns the custom role {definition.urn}, whose permissions are "
+                    "unknown or malformed here; the assignment cannot be judged until they are "
+                    "plain lists of operations.",
+                    r.urn,
+                )
+            elif azure_roles.powers(blocks):
+                report(
+                    f"{r.urn}: " + _powers_message(definition.name, definition.urn, blocks), r.urn
+                )
+
+
+ROLE_ASSIGNMENT_CUSTOM_ROLE = StackValidationPolicy(
+    name="azure-role-assignment-custom-role",
+    description="Role assignments must not grant a custom role defined in the same stack whose "
+    "Actions minus NotActions write every provider's resources, grant access or reach every "
+    "service's data (checkov CKV_AZURE_39 carried to the assignment; Microsoft cloud security "
+    "benchmark PA-7).",
+    validate=check_custom_role_assignments,
 )
+
+# --- azure-role-assignment-scope --------------------------------------------------------------
 
 
 def scope_breadth(scope: str) -> str | None:
-    """'the root', 'a management group' or 'a subscription' for too-wide scopes, else None."""
-    if scope.strip() == "/":
+    """'the tenant root', 'a management group' or 'a subscription' for too-wide scopes, else
+    None. ARM IDs are case-insensitive; empty segments (a trailing or doubled slash) do not
+    narrow a scope."""
+    parts = [p.strip().lower() for p in scope.strip().split("/") if p.strip()]
+    if not parts:
         return "the tenant root"
-    if _MANAGEMENT_GROUP.match(scope.strip()):
+    if len(parts) == 4 and parts[:3] == ["providers", "microsoft.management", "managementgroups"]:
         return "a management group"
-    if _SUBSCRIPTION.match(scope.strip()):
+    if len(parts) == 2 and parts[0] == "subscriptions":
         return "a subscription"
     return None
 
@@ -107,7 +225,7 @@ def check_assignment_scope(args: ResourceValidationArgs, report: ReportViolation
     if args.resource_type not in ASSIGNMENTS:
         return
     scope = _text(plain(args.props), "scope")
-    if not isinstance(scope, str) or not scope.startswith("/"):
+    if not isinstance(scope, str) or not scope.strip().startswith("/"):
         report(
             f"scope {scope!r} is not a resource ID; set scope to the one resource the "
             "principal needs (e.g. the Azure ML workspace's resource ID).",
@@ -133,11 +251,23 @@ ROLE_ASSIGNMENT_SCOPE = ResourceValidationPolicy(
 
 
 # --- azure-custom-role-no-wildcard-action -----------------------------------------------------
+_OPERATION_LISTS = ("actions", "notActions", "dataActions", "notDataActions")
+
+
 def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> None:
     keys = DEFINITIONS.get(args.resource_type)
     if keys is None:
         return
     props = plain(args.props)
+    scopes = props.get(keys[1])
+    for index, scope in enumerate(as_list(scopes)):
+        if isinstance(scope, str) and scope_breadth(scope) == "the tenant root":
+            report(
+                f"{keys[1]}[{index}] is {scope!r}: the role could be assigned anywhere in the "
+                "tenant (Azure keeps the root scope for built-in roles); list the subscription "
+                "or resource group it is for.",
+                None,
+            )
     permissions = _text(props, keys[0])
     if not isinstance(permissions, list):
         report(
@@ -152,20 +282,24 @@ def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> 
         if not isinstance(block, Mapping):
             report(f"{where} must be an object with actions and notActions, got {block!r}.", None)
             continue
-        actions, not_actions = block.get("actions"), block.get("notActions")
-        for name, value in (("actions", actions), ("notActions", not_actions)):
+        lists = []
+        for name in _OPERATION_LISTS:
+            value = block.get(name)
             items = as_list(value)
             if any(is_unknown(v) for v in items) or is_unknown(value):
                 unknown(f"{where}.{name}")
             if not all(isinstance(v, str) for v in items):
                 report(f"{where}.{name} must be a list of operation strings, got {value!r}.", None)
                 return
-        powers = azure_roles.powers(as_list(actions), as_list(not_actions))
+            lists.append(tuple(items))
+        powers = azure_roles.block_powers(azure_roles.Permission(*lists))
         if powers:
+            shown = {n: list(v) for n, v in zip(_OPERATION_LISTS, lists, strict=True) if v}
             report(
-                f"{where} allows {as_list(actions)!r}, which can {' and '.join(powers)}; list "
-                "the operations the role needs (e.g. Microsoft.MachineLearningServices/"
-                "workspaces/jobs/write) instead of wildcards.",
+                f"{where} allows {shown!r}, which can {' and '.join(powers)} (NotActions only "
+                "subtract what they match: Azure's only wildcard is *); list the operations "
+                "the role needs (e.g. Microsoft.MachineLearningServices/workspaces/jobs/write) "
+                "instead of wildcards.",
                 None,
             )
 
@@ -173,7 +307,8 @@ def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> 
 CUSTOM_ROLE_NO_WILDCARD = ResourceValidationPolicy(
     name="azure-custom-role-no-wildcard-action",
     description="Custom role definitions must not allow '*' or actions that write every "
-    "resource type or grant access (checkov CKV_AZURE_39).",
+    "provider's resources, grant access or reach every service's data, nor be assignable at "
+    "the tenant root (checkov CKV_AZURE_39).",
     validate=check_custom_role,
 )
 
@@ -358,6 +493,7 @@ TRIGGER_STARTED = ResourceValidationPolicy(
 
 POLICIES = [
     ROLE_ASSIGNMENT_LEAST_PRIVILEGE,
+    ROLE_ASSIGNMENT_CUSTOM_ROLE,
     ROLE_ASSIGNMENT_SCOPE,
     CUSTOM_ROLE_NO_WILDCARD,
     LINKED_SERVICE_NO_INLINE_SECRET,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pulumi_policy import ResourceValidationPolicy
 from pulumi_policy.proxy import UnknownValueError
 
 from policies import azure
@@ -40,8 +41,8 @@ def test_data_scientist_on_the_workspace_passes(run) -> None:
 @pytest.mark.parametrize(
     ("role", "name", "power"),
     [
-        (OWNER, "Owner", "write every resource type and grant access"),
-        (CONTRIBUTOR, "Contributor", "write every resource type"),
+        (OWNER, "Owner", "write resources of every provider"),
+        (CONTRIBUTOR, "Contributor", "write resources of every provider"),
         (UAA, "User Access Administrator", "grant access"),
     ],
 )
@@ -63,7 +64,7 @@ def test_role_id_case_and_tenant_level_form_do_not_hide_a_privileged_role(run) -
 def test_classic_assignment_by_role_name_is_judged_too(run) -> None:
     props = {"principalId": "p", "roleDefinitionName": "Contributor", "scope": WORKSPACE}
     (message,) = run(azure.ROLE_ASSIGNMENT_LEAST_PRIVILEGE, CLASSIC_ASSIGNMENT, props)
-    assert "assigns Contributor (Contributor)" in message
+    assert "assigns Contributor (roleDefinitionName 'Contributor')" in message
 
 
 def test_custom_role_assignments_are_left_to_the_custom_role_policy(run) -> None:
@@ -141,7 +142,7 @@ def test_not_actions_that_remove_the_dangerous_part_are_honoured(run) -> None:
     assert run(azure.CUSTOM_ROLE_NO_WILDCARD, DEFINITION, scoped) == []
     contributor_like = role_definition(["*"], ["Microsoft.Authorization/*/Write"])
     (message,) = run(azure.CUSTOM_ROLE_NO_WILDCARD, DEFINITION, contributor_like)
-    assert "write every resource type" in message
+    assert "write resources of every provider" in message
     assert "grant access" not in message
 
 
@@ -409,6 +410,8 @@ def test_no_policy_crashes_on_any_shape(type_, props) -> None:
     from tests.policies.conftest import run_resource
 
     for policy in azure.POLICIES:
+        if not isinstance(policy, ResourceValidationPolicy):
+            continue
         for message in run_resource(policy, type_, props):
             assert isinstance(message, str)
             assert message
