@@ -22,9 +22,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
+from pulumi_policy import (
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
 
-from policies import settings
+from policies import gcp_roles, settings
 from policies.values import UNKNOWN, as_list, is_unknown, plain, unknown
 
 ORGANIZATION = "organization"
@@ -64,11 +71,14 @@ PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
 # Google's default service accounts: Compute Engine's `<number>-compute@developer...` and App
 # Engine's `<project>@appspot...` (https://cloud.google.com/iam/docs/service-account-types#default).
 DEFAULT_ACCOUNT = re.compile(
-    r"^(?:serviceAccount:)?(?:\d+-compute@developer\.gserviceaccount\.com"
-    r"|[a-z][-a-z0-9.:]*@appspot\.gserviceaccount\.com)$"
+    r"^(?:serviceAccount:)?(?:[0-9]+-compute@developer\.gserviceaccount\.com"
+    r"|[a-z][-a-z0-9.:]*@appspot\.gserviceaccount\.com)$",
+    re.IGNORECASE,
 )
 # checkov CKV_GCP_42: a user-managed service account (`...@<project>.iam.gserviceaccount.com`).
-USER_MANAGED_ACCOUNT = re.compile(r"^serviceAccount:[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$")
+USER_MANAGED_ACCOUNT = re.compile(
+    r"^serviceAccount:[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$", re.IGNORECASE
+)
 # Google names its administrative predefined roles `...Admin` / `...admin`; with owner and
 # editor these are the roles CKV_GCP_42 refuses to a service account.
 ADMIN_ROLE = re.compile(r"^roles/(?:owner|editor|.*[Aa]dmin)$")
@@ -94,6 +104,58 @@ IMPERSONATION_ROLES = (
     "roles/dataproc.serviceAgent",
 )
 ACT_AS_ROLES = ("roles/iam.serviceAccountUser", "roles/iam.serviceAccountTokenCreator")
+# Permissions that act as, or mint credentials of, every service account of the scope a role is
+# granted at (CKV_GCP_41's meaning), and those that also let the member grant itself anything
+# there (CKV_GCP_49's): judged on Google's published permissions of each predefined role.
+ACT_AS_PERMISSIONS = frozenset(gcp_roles.IMPERSONATE) - {"iam.serviceAccountKeys.create"}
+ESCALATION_PERMISSIONS = frozenset(gcp_roles.IMPERSONATE) | {
+    "iam.serviceAccounts.setIamPolicy",
+    "resourcemanager.projects.setIamPolicy",
+    "resourcemanager.folders.setIamPolicy",
+    "resourcemanager.organizations.setIamPolicy",
+    "iam.roles.update",
+}
+
+
+def canonical_role(role: str) -> str:
+    """The role as IAM names it: a predefined role in Google's own spelling, else stripped."""
+    return gcp_roles.predefined_name(role) or role.strip()
+
+
+def _published(role: str, wanted: frozenset[str]) -> list[str]:
+    name = gcp_roles.predefined_name(role)
+    if name is None:
+        return []
+    return sorted(gcp_roles.predefined()[name] & wanted)
+
+
+# Members that are everyone, and member sets that are a whole domain, customer, identity pool
+# or every service account of a scope (https://cloud.google.com/iam/docs/principal-identifiers).
+_PUBLIC = frozenset(m.casefold() for m in PUBLIC_MEMBERS)
+_BROAD_SETS = (
+    (re.compile(r"^domain:", re.I), "every account of the domain"),
+    (
+        re.compile(r"^principalSet://goog/cloudIdentityCustomerId/", re.I),
+        "every account of the customer",
+    ),
+    (re.compile(r"^principalSet://[^\s]*/\*$", re.I), "every identity of the pool"),
+    (
+        re.compile(
+            r"^principalSet://cloudresourcemanager\.googleapis\.com/.*/type/ServiceAccount$", re.I
+        ),
+        "every service account of the scope",
+    ),
+)
+
+
+def member_reach(member: Any) -> str | None:
+    """'anyone on the internet (or any Google account)' or a broad set's words, else None."""
+    if not isinstance(member, str):
+        return None
+    text = member.strip()
+    if text.casefold() in _PUBLIC or text.casefold().startswith("principalset://goog/public:"):
+        return "anyone on the internet (or any Google account)"
+    return next((words for pattern, words in _BROAD_SETS if pattern.match(text)), None)
 
 
 class GrantShapeError(ValueError):
@@ -213,7 +275,7 @@ def _grant_validator(check: GrantCheck, schema: Mapping[str, Any]):
 
 # --- gcp-iam-no-basic-roles ------------------------------------------------------------------
 def check_basic_roles(grant: Grant, _config: Mapping[str, Any]) -> Iterator[str]:
-    if grant.role in BASIC_ROLES:
+    if canonical_role(grant.role) in BASIC_ROLES:
         yield (
             f"grants the basic role {grant.role} on {grant.where()}. Basic roles carry thousands "
             "of permissions across every service; grant the predefined role the member needs "
@@ -230,12 +292,12 @@ NO_BASIC_ROLES = ResourceValidationPolicy(
 
 # --- gcp-iam-service-account-no-admin-roles --------------------------------------------------
 def check_admin_service_account(grant: Grant, _config: Mapping[str, Any]) -> Iterator[str]:
-    if grant.scope not in HIERARCHY or not ADMIN_ROLE.match(grant.role):
+    if grant.scope not in HIERARCHY or not ADMIN_ROLE.match(canonical_role(grant.role)):
         return
     for member in grant.members:
         if is_unknown(member):
             unknown(f"{grant.label}member")
-        if USER_MANAGED_ACCOUNT.match(member):
+        if USER_MANAGED_ACCOUNT.match(member.strip()):
             yield (
                 f"grants {grant.role} to the service account {member} on {grant.where()}. A "
                 "workload's account must not administer the project; grant the narrow role it "
@@ -253,10 +315,14 @@ SERVICE_ACCOUNT_NO_ADMIN = ResourceValidationPolicy(
 
 # --- gcp-iam-no-project-level-service-account-user -------------------------------------------
 def check_act_as_at_project(grant: Grant, _config: Mapping[str, Any]) -> Iterator[str]:
-    if grant.scope in HIERARCHY and grant.role in ACT_AS_ROLES:
+    if grant.scope not in HIERARCHY:
+        return
+    published = _published(grant.role, ACT_AS_PERMISSIONS)
+    if canonical_role(grant.role) in ACT_AS_ROLES or published:
+        why = f" (Google's definition of it includes {', '.join(published)})" if published else ""
         yield (
             f"grants {grant.role} on {grant.where()}, which lets the member act as every "
-            "service account there. Grant it on the one service account instead "
+            f"service account there{why}. Grant it on the one service account instead "
             "(gcp.serviceaccount.IAMMember with service_account_id)."
         )
 
@@ -286,10 +352,15 @@ def check_impersonation(grant: Grant, config: Mapping[str, Any]) -> Iterator[str
         raise settings.PolicyConfigError(
             f"roles is {roles!r}; list role IDs in policies/config/<stack>.json or remove the key"
         )
-    if grant.scope in HIERARCHY and grant.role in roles:
+    if grant.scope not in HIERARCHY:
+        return
+    published = _published(grant.role, ESCALATION_PERMISSIONS)
+    named = canonical_role(grant.role) in {canonical_role(r) for r in roles if isinstance(r, str)}
+    if named or published:
+        why = f" (Google's definition of it includes {', '.join(published)})" if published else ""
         yield (
             f"grants {grant.role} on {grant.where()}, which can impersonate or manage every "
-            "service account there. Grant what the member needs on the specific service "
+            f"service account there{why}. Grant what the member needs on the specific service "
             "account or resource instead."
         )
 
@@ -316,7 +387,7 @@ NO_PROJECT_IMPERSONATION = ResourceValidationPolicy(
 # --- gcp-iam-no-default-service-account-grants -----------------------------------------------
 def check_default_accounts(grant: Grant, _config: Mapping[str, Any]) -> Iterator[str]:
     for member in grant.members:
-        if isinstance(member, str) and DEFAULT_ACCOUNT.match(member):
+        if isinstance(member, str) and DEFAULT_ACCOUNT.match(member.strip()):
             yield (
                 f"grants {grant.role} on {grant.where()} to the default service account "
                 f"{member.removeprefix('serviceAccount:')}, which every VM, App Engine app and "
@@ -336,17 +407,18 @@ NO_DEFAULT_ACCOUNT_GRANTS = ResourceValidationPolicy(
 # --- gcp-iam-no-public-members ---------------------------------------------------------------
 def check_public_members(grant: Grant, _config: Mapping[str, Any]) -> Iterator[str]:
     for member in grant.members:
-        if member in PUBLIC_MEMBERS:
+        reach = member_reach(member)
+        if reach is not None:
             yield (
-                f"grants {grant.role} on {grant.where()} to {member}, that is anyone on the "
-                "internet (or any Google account). Grant it to the service accounts or groups "
-                "that need it."
+                f"grants {grant.role} on {grant.where()} to {member}, that is {reach}. Grant it "
+                "to the service accounts or groups that need it."
             )
 
 
 NO_PUBLIC_MEMBERS = ResourceValidationPolicy(
     name="gcp-iam-no-public-members",
-    description="No IAM grant to allUsers or allAuthenticatedUsers (checkov CKV_GCP_28, "
+    description="No IAM grant to allUsers or allAuthenticatedUsers, nor to a whole domain, "
+    "customer, identity pool or every service account of a scope (checkov CKV_GCP_28, "
     "CKV_GCP_99, CKV_GCP_102).",
     validate=_grant_validator(check_public_members, {}),
 )
@@ -371,6 +443,145 @@ NO_SERVICE_ACCOUNT_KEYS = ResourceValidationPolicy(
     validate=validate_no_keys,
 )
 
+
+# --- gcp-custom-role-no-privileged-permissions -----------------------------------------------
+# type token -> (the parent kind in the role's name, the property naming the parent)
+CUSTOM_ROLE_TYPES = {
+    "gcp:projects/iAMCustomRole:IAMCustomRole": ("projects", "project"),
+    "gcp:organizations/iAMCustomRole:IAMCustomRole": ("organizations", "orgId"),
+}
+
+
+def _custom_permissions(props: Mapping[str, Any]) -> list[str]:
+    """A custom role's permissions; GrantShapeError when they are not a list of strings."""
+    value = props.get("permissions")
+    if is_unknown(value):
+        unknown("permissions")
+    items = as_list(value)
+    if any(is_unknown(v) for v in items):
+        unknown("permissions")
+    if not items or not all(isinstance(v, str) and v.strip() for v in items):
+        raise GrantShapeError(
+            f"permissions is {value!r}; list the permission names the role grants, such as "
+            "aiplatform.pipelineJobs.create"
+        )
+    return [v.strip() for v in items]
+
+
+def validate_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in CUSTOM_ROLE_TYPES:
+        return
+    try:
+        permissions = _custom_permissions(plain(args.props))
+    except GrantShapeError as error:
+        report(f"{args.name}: {error}.", None)
+        return
+    found = gcp_roles.privileges(permissions)
+    if found:
+        report(
+            f"{args.name}: the custom role can {'; '.join(found)}. Whoever holds it on a "
+            "project, folder or organization can become any service account there or give "
+            "itself any role; list only the permissions the workload calls and grant "
+            "roles/iam.serviceAccountUser on the one service account it must act as.",
+            None,
+        )
+
+
+CUSTOM_ROLE_NO_PRIVILEGED = ResourceValidationPolicy(
+    name="gcp-custom-role-no-privileged-permissions",
+    description="Custom roles do not carry permissions that act as or mint credentials of "
+    "service accounts, change IAM policies (*.setIamPolicy) or edit roles (the permissions "
+    "behind checkov CKV_GCP_41/CKV_GCP_49, carried to custom roles).",
+    validate=validate_custom_role,
+)
+
+
+# --- gcp-iam-custom-role-grants --------------------------------------------------------------
+def _custom_roles(args: StackValidationArgs) -> dict[str, tuple[Any, list[str] | None, Any]]:
+    """URN -> (resource, permissions or None when unknown/malformed, (kind, parent, role ID))."""
+    out = {}
+    for r in args.resources:
+        kind = CUSTOM_ROLE_TYPES.get(r.resource_type)
+        if kind is None:
+            continue
+        props = plain(r.props)
+        try:
+            permissions: list[str] | None = _custom_permissions(props)
+        except (GrantShapeError, UnknownValueError):
+            permissions = None
+        parent, role_id = props.get(kind[1]), props.get("roleId")
+        key = (kind[0], parent if isinstance(parent, str) else None, role_id)
+        out[r.urn] = (r, permissions, key)
+    return out
+
+
+def _linked_role(
+    resource: Any, grant: Grant | None, roles: Mapping[str, tuple[Any, Any, Any]]
+) -> str | None:
+    deps = getattr(resource, "property_dependencies", None) or {}
+    for key in ("role", "policyData"):
+        for dep in deps.get(key, []) or []:
+            if dep.urn in roles:
+                return dep.urn
+    if grant is None or not isinstance(grant.role, str):
+        return None
+    named = gcp_roles.custom_role_key(grant.role)
+    if named is None:
+        return None
+    for urn, (_r, _p, (kind, parent, role_id)) in roles.items():
+        if named[0] == kind and named[2] == role_id and parent in (None, named[1]):
+            return urn
+    return None
+
+
+def validate_custom_role_grants(args: StackValidationArgs, report: ReportViolation) -> None:
+    roles = _custom_roles(args)
+    if not roles:
+        return
+    for r in args.resources:
+        info = IAM_TYPES.get(r.resource_type)
+        if info is None or info[0] not in HIERARCHY:
+            continue
+        try:
+            found: list[Grant | None] = list(grants(r.resource_type, plain(r.props)))
+        except GrantShapeError:
+            continue  # every grant policy reports the shape
+        except UnknownValueError:
+            found = [None]  # policyData computed from outputs: its dependencies still show
+        seen = set()
+        for grant in found:
+            urn = _linked_role(r, grant, roles)
+            if urn is None or urn in seen:
+                continue
+            seen.add(urn)
+            role, permissions, _key = roles[urn]
+            where = grant.where() if grant is not None else info[0]
+            if permissions is None:
+                report(
+                    f"{r.urn}: grants the custom role {role.urn} on {where}, whose permissions "
+                    "are unknown or malformed here; it cannot be judged until they are a plain "
+                    "list of permission names.",
+                    r.urn,
+                )
+                continue
+            found_privileges = gcp_roles.privileges(permissions)
+            if found_privileges:
+                report(
+                    f"{r.urn}: grants the custom role {role.urn} on {where}, which can "
+                    f"{'; '.join(found_privileges)} everywhere there. Grant a role without "
+                    "these permissions, or grant it on the one service account or resource.",
+                    r.urn,
+                )
+
+
+CUSTOM_ROLE_GRANTS = StackValidationPolicy(
+    name="gcp-iam-custom-role-grants",
+    description="A custom role defined in the same stack is not granted on a project, folder "
+    "or organization when it can act as service accounts or change IAM policies (checkov "
+    "CKV_GCP_41/CKV_GCP_49 by the role's permissions).",
+    validate=validate_custom_role_grants,
+)
+
 POLICIES = [
     NO_BASIC_ROLES,
     SERVICE_ACCOUNT_NO_ADMIN,
@@ -379,4 +590,6 @@ POLICIES = [
     NO_DEFAULT_ACCOUNT_GRANTS,
     NO_PUBLIC_MEMBERS,
     NO_SERVICE_ACCOUNT_KEYS,
+    CUSTOM_ROLE_NO_PRIVILEGED,
+    CUSTOM_ROLE_GRANTS,
 ]
