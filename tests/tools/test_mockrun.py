@@ -264,3 +264,43 @@ def test_outputs_chained_on_outputs_all_settle_before_the_run_ends() -> None:
     run = run_program(program)
     assert len(run.of_type("aws:sqs/queue:Queue")) == 40
     assert run.outputs["last"].startswith("q39-")
+
+
+def _stack_traces(monkeypatch: pytest.MonkeyPatch, mini: Path, *, fast: bool) -> dict:
+    import contextlib
+
+    from tools import mockrun
+
+    seen: dict[str, object] = {}
+    register = mockrun.CapturingMonitor.RegisterResource
+
+    def recording(self, request):
+        seen[request.name] = (request.stackTrace.SerializeToString(), request.sourcePosition)
+        return register(self, request)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mockrun.CapturingMonitor, "RegisterResource", recording)
+        if not fast:
+            patch.setattr(mockrun, "_fast_stack_traces", contextlib.nullcontext)
+        run_stack(mini, "test")
+    return seen
+
+
+def test_registrations_carry_the_stack_traces_and_source_positions_the_sdk_would_build(
+    monkeypatch: pytest.MonkeyPatch, mini: Path
+) -> None:
+    # From one line: this frame is part of every trace too.
+    sdk, ours = (_stack_traces(monkeypatch, mini, fast=fast) for fast in (False, True))
+    assert len(sdk) > 3, sorted(sdk)
+    assert set(ours) == set(sdk), sorted(sdk)
+    for name, trace in sdk.items():
+        assert ours[name] == trace, f"resource {name}: stack trace differs from the SDK's"
+    assert any(position.uri.endswith("__main__.py") for _, position in sdk.values())
+
+
+def test_the_sdks_own_stack_trace_function_is_back_after_a_run(mini: Path) -> None:
+    from pulumi.runtime import resource as sdk_resource
+
+    before = sdk_resource._get_stack_trace
+    run_stack(mini, "test")
+    assert sdk_resource._get_stack_trace is before

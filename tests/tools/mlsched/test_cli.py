@@ -58,13 +58,25 @@ def test_plan_subcommand_passes_its_exit_status_through(monkeypatch):
 
     seen = {}
 
-    def fake_main(argv, prog):
-        seen.update(argv=list(argv), prog=prog)
+    def fake_main(argv, prog, owns_process):
+        seen.update(argv=list(argv), prog=prog, owns_process=owns_process)
         return 1
 
     monkeypatch.setattr(plan_cli, "main", fake_main)
     assert cli.main(["plan", "--stack", "prod"]) == 1
-    assert seen == {"argv": ["--stack", "prod"], "prog": "mlsched plan"}
+    assert seen == {"argv": ["--stack", "prod"], "prog": "mlsched plan", "owns_process": False}
+
+
+def test_the_console_script_tells_the_plan_it_owns_the_process(monkeypatch):
+    from tools.plan import cli as plan_cli
+
+    seen = {}
+    monkeypatch.setattr(sys, "argv", ["mlsched", "plan", "--stack", "dev"])
+    monkeypatch.setattr(
+        plan_cli, "main", lambda argv, prog, owns_process: seen.update(owns=owns_process) or 0
+    )
+    assert cli.main() == 0
+    assert seen == {"owns": True}
 
 
 def test_python_dash_m_runs_the_same_dispatcher():

@@ -297,3 +297,33 @@ def test_without_policies_no_pack_is_started(repo, monkeypatch):
         stderr=io.StringIO(),
     )
     assert code == 0
+
+
+def test_a_plan_called_with_arguments_leaves_the_garbage_collector_alone(repo, monkeypatch):
+    import gc
+
+    monkeypatch.setattr(gc, "freeze", lambda: pytest.fail("froze the caller's heap"))
+    code, _, _, seen = run(repo, "--format", "none")
+    assert code == 0
+    assert [r.owns_process for r in seen] == [False]
+
+
+def test_the_command_freezes_its_heap_last_so_exit_skips_the_final_collection(repo, monkeypatch):
+    import gc
+
+    events: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: events.append("freeze"))
+
+    def planner(request):
+        events.append(f"plan owns_process={request.owns_process}")
+        return ()
+
+    code = cli.main(
+        ["--stacks-dir", str(repo / "stacks"), "--no-policies", "--format", "none"],
+        planner=planner,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+        owns_process=True,
+    )
+    assert code == 0
+    assert events == ["plan owns_process=True", "freeze"]

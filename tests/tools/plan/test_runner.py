@@ -206,3 +206,27 @@ def test_what_a_program_prints_goes_to_stderr_not_to_the_report(tmp_path, monkey
     captured = capsys.readouterr()
     assert "hello from the program" not in captured.out
     assert "hello from the program" in captured.err
+
+
+def test_the_command_freezes_the_heap_before_each_stacks_mock_run(tmp_path, monkeypatch):
+    import dataclasses
+    import gc
+
+    events: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: events.append("freeze"))
+
+    def recording_run_stack(stack_dir, stack, *, config=None, reference=None):
+        events.append(f"run {stack}")
+        return Run(stack=stack)
+
+    monkeypatch.setattr(tools.mockrun, "run_stack", recording_run_stack)
+    owned = dataclasses.replace(request(tmp_path, "dev", "prod", policies=False), owns_process=True)
+    runner.plan_stacks(owned)
+    assert events == ["freeze", "run dev", "freeze", "run prod"]
+
+
+def test_a_plan_called_from_code_leaves_the_garbage_collector_alone(tmp_path, runs, monkeypatch):
+    import gc
+
+    monkeypatch.setattr(gc, "freeze", lambda: pytest.fail("froze a test process's heap"))
+    runner.plan_stacks(request(tmp_path, "dev", policies=False))
