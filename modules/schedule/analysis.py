@@ -34,6 +34,7 @@ from .cron import CronSpec
 from .describe import describe
 from .errors import ScheduleError
 from .expression import AtSpec, RateSpec, Schedule
+from .unix_engine import UnixPolicyEngine, UnixWindow
 from .zones import ZoneTable, zone_info, zone_table
 
 DAY = 86400
@@ -919,12 +920,29 @@ def _affected_by_dst(engine: _CronEngine, lo: int, hi: int) -> tuple[bool, bool]
     return touched, False
 
 
+def _unix_figures(window: UnixWindow, engine: UnixPolicyEngine, count: int) -> ScheduleFigures:
+    runs, per_day, per_24h, gap, total = window.figures(engine, count)
+    return _figures(runs, per_day, per_24h, gap, total)
+
+
+def _unix_general(spec: CronSpec, table: ZoneTable, lo: int, hi: int, count: int):
+    """(nominal, touched, differs, worst or None) by the general cron engine, which visits
+    every matching day near a change: for sparse schedules, and as the day-kind engine's
+    differential reference in the tests."""
+    policy = DEBIAN_FIXED if spec.fixed_time else DEBIAN_WILDCARD
+    engine = _CronEngine(spec, table, policy)
+    nominal = _cron_figures(engine, lo, hi, count)
+    touched, differs = _affected_by_dst(engine, lo, hi) if lo < hi else (False, False)
+    worst = None
+    if touched and differs:
+        worst = _cron_figures(_CronEngine(spec, table, WORST), lo, hi, count)
+    return nominal, touched, differs, worst
+
+
 def _unix_analysis(schedule: Schedule, table: ZoneTable, lo: int, hi: int, count: int):
     spec = schedule.spec
     assert isinstance(spec, CronSpec)
     policy = DEBIAN_FIXED if spec.fixed_time else DEBIAN_WILDCARD
-    engine = _CronEngine(spec, table, policy)
-    nominal = _cron_figures(engine, lo, hi, count)
     warnings = []
     if spec.day_rule == "either":
         warnings.append(
@@ -933,7 +951,17 @@ def _unix_analysis(schedule: Schedule, table: ZoneTable, lo: int, hi: int, count
             "Vixie/Debian cron rule (a day runs when either matches)"
         )
     worst = None
-    touched, differs = _affected_by_dst(engine, lo, hi) if lo < hi else (False, False)
+    # The day-kind engine (unix_engine.py) unless the matching days can be far apart.
+    window = UnixWindow(spec, table, lo, hi) if lo < hi else None
+    if window is not None and window.usable:
+        nominal_engine = UnixPolicyEngine(window.cal, policy)
+        nominal = _unix_figures(window, nominal_engine, count)
+        touched, differs = window.flags(nominal_engine)
+        worst_figures = None
+        if touched and differs:
+            worst_figures = _unix_figures(window, UnixPolicyEngine(window.cal, WORST), count)
+    else:
+        nominal, touched, differs, worst_figures = _unix_general(spec, table, lo, hi, count)
     if touched:
         warnings.append(
             f"in {schedule.timezone} some run times fall in an hour that daylight saving skips "
@@ -941,9 +969,7 @@ def _unix_analysis(schedule: Schedule, table: ZoneTable, lo: int, hi: int, count
             'observe execution anomalies"): figures follow Debian cron, the worst case runs '
             "a repeated time twice and a skipped time at the transition"
         )
-        worst = (
-            _cron_figures(_CronEngine(spec, table, WORST), lo, hi, count) if differs else nominal
-        )
+        worst = worst_figures if differs else nominal
     return nominal, tuple(warnings), worst
 
 
