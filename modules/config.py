@@ -478,7 +478,8 @@ def _pipeline(
             f"as W. Europe Standard Time), got {timezone!r}",
         )
     tags = dict(common_tags)
-    for key, value in read_tags(raw.get("tags") or {}, ctx, "tags"):
+    entry_tags = raw.get("tags")
+    for key, value in read_tags({} if entry_tags is None else entry_tags, ctx, "tags"):
         problem = validator.check_tag(key, value)
         if problem is not None:
             ctx.add(f"tags.{key}", problem)
@@ -521,9 +522,11 @@ def _name(raw: Mapping[str, Any], ctx: IssueContext, validator: CloudValidator) 
 
 
 def _parameters(raw: Mapping[str, Any], ctx: IssueContext) -> tuple[tuple[str, str], ...]:
-    values = raw.get("parameters") or {}
+    values = raw.get("parameters")
+    if values is None:
+        return ()
     if not isinstance(values, dict):
-        ctx.add("parameters", "must be a map of parameter name to value")
+        ctx.add("parameters", f"must be a map of parameter name to value, got {shown(values)}")
         return ()
     result: list[tuple[str, str]] = []
     for name, value in values.items():
@@ -625,7 +628,7 @@ def parse_schedule_key(
 def read_tags(raw: Any, ctx: IssueContext, key: str) -> tuple[tuple[str, str], ...]:
     """A tag map's shape: string keys, scalar values (as text). Cloud limits are the cloud's."""
     if not isinstance(raw, dict):
-        ctx.add(key, "must be a map of tag key to value")
+        ctx.add(key, f"must be a map of tag key to value, got {shown(raw)}")
         return ()
     tags = []
     for tag, value in raw.items():
@@ -639,10 +642,37 @@ def read_tags(raw: Any, ctx: IssueContext, key: str) -> tuple[tuple[str, str], .
     return tuple(tags)
 
 
+# YAML 1.1 booleans: PyYAML and older tools read these as true/false, the CLI (yaml.v3) as text.
+_YAML11_BOOLEANS = frozenset(
+    ("y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off")
+) | {"OFF"}
+
+
+def shown(value: Any) -> str:
+    """A value of the wrong type as the user wrote it, with how to write what was meant."""
+    if value is None:
+        return "nothing (`key:` with no value)"
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in ("true", "false"):
+            return f"the text {value!r} (quoted); write {text.lower()} without quotes"
+        if text in _YAML11_BOOLEANS:
+            return (
+                f"the text {value!r}: the Pulumi CLI reads YAML 1.2, where only true and false "
+                "are booleans; write true or false"
+            )
+        if re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", text, re.ASCII):
+            return f"the text {value!r} (quoted); write {text} without quotes"
+        return f"the text {value[:60]!r}"
+    if isinstance(value, (list, dict)):
+        return f"a {'list' if isinstance(value, list) else 'map'}"
+    return repr(value)
+
+
 def get_bool(raw: Mapping[str, Any], key: str, ctx: IssueContext, default: bool) -> bool:
     value = raw.get(key, default)
     if not isinstance(value, bool):
-        ctx.add(key, f"must be true or false, got {value!r}")
+        ctx.add(key, f"must be true or false, got {shown(value)}")
         return default
     return value
 
@@ -657,11 +687,13 @@ def get_int(
     provider: str,
 ) -> int | None:
     """A whole number within `bounds` (the range `provider` accepts), or `default` if absent."""
-    value = raw.get(key, default)
+    value = raw.get(key)
     if value is None:
-        return None
+        return default  # absent, or `key:` with no value
     if isinstance(value, bool) or not isinstance(value, int):
-        ctx.add(key, f"must be a whole number between {bounds[0]} and {bounds[1]}")
+        ctx.add(
+            key, f"must be a whole number between {bounds[0]} and {bounds[1]}, got {shown(value)}"
+        )
         return default
     if not bounds[0] <= value <= bounds[1]:
         ctx.add(key, f"{value} is outside the range {provider} accepts, {bounds[0]}-{bounds[1]}")

@@ -30,6 +30,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from modules.config import shown
+
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 # ("Role policy size ... cannot exceed 10,240 characters"; IAM does not count white space.)
 IAM_INLINE_ROLE_POLICY_CHARS = 10_240
@@ -135,7 +137,7 @@ class Limit:
             return None
         if self.type in ("integer", "long"):
             if isinstance(value, bool) or not isinstance(value, int):
-                return f"must be a whole number ({self.field})"
+                return f"must be a whole number ({self.field}), got {shown(value)}"
             return self._range(value)
         if self.type in ("double", "float"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):

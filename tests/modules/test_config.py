@@ -277,3 +277,36 @@ def test_the_program_hands_its_secret_keys_to_validation_as_ciphertext(
     handed = runtime_config.cli_config()
     assert core.holds_secret(handed["mlsched:tags"])
     assert handed["aws:region"] == "x"
+
+
+@pytest.mark.parametrize("value", [0, "", [], False])
+@pytest.mark.parametrize("key", ["tags", "parameters"])
+def test_an_empty_value_of_the_wrong_type_is_refused_not_read_as_absent(
+    tmp_path: Path, key: str, value: object
+) -> None:
+    (issue,) = [i for i in problems(tmp_path, entry(**{key: value})) if i.key == key]
+    assert "must be a map" in issue.problem, issue
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("true", "the text 'true' (quoted); write true without quotes"),
+        ("yes", "only true and false are booleans"),
+        ("3", "write 3 without quotes"),
+        ([], "a list"),
+    ],
+)
+def test_a_value_of_the_wrong_type_says_how_it_was_read_and_how_to_write_it(
+    value: object, hint: str
+) -> None:
+    ctx = core.IssueContext("prod", "p", [])
+    core.get_bool({"enabled": value}, "enabled", ctx, True)
+    core.get_int({"retry": value}, "retry", ctx, 1, (0, 5), provider="x")
+    assert [hint in issue.problem for issue in ctx.issues] == [True, True], ctx.issues
+
+
+def test_a_number_key_with_no_value_takes_its_default() -> None:
+    ctx = core.IssueContext("prod", "p", [])
+    assert core.get_int({"retry": None}, "retry", ctx, 2, (0, 5), provider="x") == 2
+    assert ctx.issues == []
