@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import difflib
 import json
 import signal
 import subprocess
@@ -151,6 +152,7 @@ def load_pack_config(
     result: dict[str, dict[str, Any]] = {}
     for name, value in raw.items():
         if name == "environments":
+            _check_environments(where, value)
             continue
         if isinstance(value, str):
             entry: dict[str, Any] = {"enforcementLevel": value}
@@ -158,24 +160,45 @@ def load_pack_config(
             entry = dict(value)
         else:
             raise PolicyConfigError(
-                f"{where}: {name!r} must be an enforcement level string or an object, got {value!r}"
+                f"{where}: {name!r} must be an enforcement level string or an object, got "
+                f"{json.dumps(value)}"
             )
         level = entry.get("enforcementLevel")
         if level is not None and level not in ENFORCEMENT_LEVELS:
+            close = difflib.get_close_matches(str(level).lower(), ENFORCEMENT_LEVELS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             raise PolicyConfigError(
-                f"{where}: {name}.enforcementLevel is {level!r}; "
-                f"use one of {list(ENFORCEMENT_LEVELS)}"
+                f"{where}: {name}.enforcementLevel is {level!r}, not an enforcement "
+                f"level; {hint}use one of {', '.join(ENFORCEMENT_LEVELS)}"
+            )
+        if name == "all" and set(entry) - {"enforcementLevel"}:
+            raise PolicyConfigError(
+                f'{where}: "all" takes only enforcementLevel (the engine ignores its other '
+                f"keys: {', '.join(sorted(set(entry) - {'enforcementLevel'}))}); set them on "
+                "the policies they belong to"
             )
         result[name] = entry
-    if expected is not None and "all" not in result:
-        missing = sorted(set(expected) - set(result))
+    if expected is not None and "enforcementLevel" not in result.get("all", {}):
+        # The engine drops an entry without a level ({} or only properties): that policy runs
+        # at the pack's default, which is what trimming the file must not do silently.
+        missing = sorted(p for p in expected if "enforcementLevel" not in result.get(p, {}))
         if missing:
             raise PolicyConfigError(
-                f"{where}: sets no enforcement level for {', '.join(missing)}; a policy left out "
-                "would silently fall back to the pack's default. Name every policy of the pack "
-                '(or set "all")'
+                f"{where}: sets no enforcement level for {', '.join(missing)}; a policy without "
+                "one would silently fall back to the pack's default. Give every policy of the "
+                'pack an "enforcementLevel" (or set "all")'
             )
     return result
+
+
+def _check_environments(where: str, value: Any) -> None:
+    # parsePolicyPackConfig (pkg/resource/analyzer/config.go) takes a list of ESC names; the
+    # engine turns them into environment variables of the pack process, not policy config.
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PolicyConfigError(
+            f'{where}: "environments" must be an array of strings (ESC environment names), '
+            f"got {json.dumps(value)}"
+        )
 
 
 def _not_json_constant(source: Path) -> Any:
@@ -231,10 +254,31 @@ def reconcile_config(
     prefix = f"{where}: " if where else ""
     unknown = sorted(set(config) - set(policies) - {"all"})
     if unknown:
+        hints = [
+            f"{name} (did you mean {close[0]}?)" if close else name
+            for name in unknown
+            for close in [difflib.get_close_matches(name, list(policies), n=1)]
+        ]
         raise PolicyConfigError(
-            f"{prefix}no policy named {', '.join(unknown)} in the pack; "
+            f"{prefix}no policy named {', '.join(hints)} in the pack; "
             f"known: {', '.join(sorted(policies))}"
         )
+    strays = []
+    for name, given in config.items():
+        known = (policies[name].config_schema.get("properties") or {}) if name in policies else {}
+        for key in sorted(set(given) - set(known) - {"enforcementLevel"}):
+            if name == "all":
+                continue
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else (f"{name} takes {', '.join(sorted(known))}" if known else f"{name} takes none")
+            )
+            strays.append(f"{name}.{key} is not a setting of the policy; {hint}")
+    if strays:
+        # The engine ignores unknown keys; a misspelt threshold would silently keep the default.
+        raise PolicyConfigError(f"{prefix}" + "; ".join(strays))
     result: dict[str, tuple[str, dict[str, Any]]] = {}
     all_level = config.get("all", {}).get("enforcementLevel")
     errors: list[str] = []

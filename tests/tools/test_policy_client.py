@@ -421,3 +421,46 @@ def test_handshake_failure_other_than_unimplemented_is_an_error(client: PolicyCl
             client._handshake()
     finally:
         client._stub = real
+
+
+def test_a_misspelt_policy_setting_is_refused_with_the_setting_meant(client: PolicyClient) -> None:
+    # The engine ignores keys its schema lacks: a typo would silently keep the default.
+    with pytest.raises(PolicyConfigError, match=r"no-public\.limt is not a setting.*'limit'"):
+        client.configure({"no-public": {"limt": 3}})
+
+
+def test_a_misspelt_policy_name_gets_the_policy_meant(client: PolicyClient) -> None:
+    with pytest.raises(PolicyConfigError, match=r"no-pubic \(did you mean no-public\?\)"):
+        client.configure({"no-pubic": "mandatory"})
+
+
+def test_an_enforcement_level_in_the_wrong_case_gets_the_level_meant(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text('{"p": "Mandatory"}')
+    with pytest.raises(PolicyConfigError, match=r"p\.enforcementLevel is 'Mandatory'.*'mandatory'"):
+        load_pack_config(path)
+
+
+def test_a_policy_entry_without_a_level_fails_closed(tmp_path: Path) -> None:
+    # parsePolicyPackConfig drops `{}`: that policy would run at the pack's default.
+    path = tmp_path / "c.json"
+    path.write_text('{"no-public": "mandatory", "sleepy": {}}')
+    with pytest.raises(PolicyConfigError, match="sets no enforcement level for sleepy"):
+        load_pack_config(path, expected=["no-public", "sleepy"])
+
+
+@pytest.mark.parametrize("value", ['"x/y"', "[1]", '{"a": "b"}'])
+def test_environments_must_be_a_list_of_names_as_the_engine_requires(
+    tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(f'{{"environments": {value}, "p": "advisory"}}')
+    with pytest.raises(PolicyConfigError, match='"environments" must be an array of strings'):
+        load_pack_config(path)
+
+
+def test_settings_under_all_are_refused_as_the_engine_ignores_them(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text('{"all": {"enforcementLevel": "mandatory", "limit": 3}}')
+    with pytest.raises(PolicyConfigError, match='"all" takes only enforcementLevel'):
+        load_pack_config(path)
