@@ -81,7 +81,7 @@ def parse(spec: ScheduleSpec) -> Schedule:
     """The spec's schedule in its carrier's dialect (call `require_known` first)."""
     timezone = timezone_of(spec)
     expression = spec.expression
-    dialect = spec.carrier.dialect
+    dialect = spec.dialect
     try:
         if dialect == "adf-recurrence":
             if not isinstance(expression, Mapping):
@@ -244,7 +244,7 @@ def suggest_slower(
     Each candidate is checked with the engine exactly as the policy judges, so the message never
     proposes a schedule the policy would reject."""
     minutes = max(int(-(-min_interval // 1)), -(-1440 // max_runs) if max_runs else 1, 1)
-    for candidate in _rate_candidates(spec.carrier.dialect, minutes):
+    for candidate in _rate_candidates(spec.dialect, minutes):
         trial = replace(spec, expression=candidate)
         try:
             result = analysis(trial, reference)

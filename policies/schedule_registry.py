@@ -94,6 +94,15 @@ class Carrier:
     preview the target's ARN is often unknown, its dependencies are not)."""
     overlap: str = ""
     """What the cloud does when a run is due while the previous one still runs (messages)."""
+    dialect_reader: Reader | None = None
+    """props -> the dialect of this resource's expression, when one type carries two (an Azure
+    ML schedule's Recurrence or Cron trigger); None: always `dialect`."""
+    timezone_reader: Reader | None = None
+    """props -> the time zone, when it is not one property; None: read `timezone`."""
+    expected_duration: Reader | None = None
+    """props -> the expected duration text, for carriers that are their own pipeline (the job
+    they start is defined inline: a Vertex AI schedule, an Azure ML schedule)."""
+    duration_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,12 @@ class ScheduleSpec:
     flexible_mode: Any
     targets: Any
     """tuple of Target (entries may be UNKNOWN), or UNKNOWN during preview."""
+    dialect_override: str | None = None
+
+    @property
+    def dialect(self) -> str:
+        """The dialect this resource's expression is written in."""
+        return self.dialect_override or self.carrier.dialect
 
     @property
     def expression_key(self) -> str:
@@ -198,15 +213,21 @@ def read(resource_type: str, props: Mapping[str, Any]) -> ScheduleSpec | None:
     if expression is None:
         return None  # e.g. an event-pattern rule: not a schedule
     path = _path_reader(props)
+    dialect = carrier.dialect_reader(props) if carrier.dialect_reader is not None else None
     return ScheduleSpec(
         carrier=carrier,
         expression=expression,
-        timezone=path(carrier.timezone),
+        timezone=(
+            carrier.timezone_reader(props)
+            if carrier.timezone_reader is not None
+            else path(carrier.timezone)
+        ),
         start=path(carrier.start),
         end=path(carrier.end),
         enabled=True if carrier.enabled is None else carrier.enabled(props),
         flexible_mode=path(carrier.flexible_mode),
         targets=carrier.targets(props) if carrier.targets is not None else (),
+        dialect_override=dialect if isinstance(dialect, str) else None,
     )
 
 

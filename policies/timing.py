@@ -89,16 +89,19 @@ def _account(ref: Any) -> str | None:
 
 
 def _ref_name(ref: Any) -> str | None:
-    """The pipeline name in a target ARN such as arn:aws:sagemaker:...:pipeline/<name>."""
+    """The pipeline name in a target ARN such as arn:aws:sagemaker:...:pipeline/<name>, or a
+    plain pipeline name (a Data Factory trigger's pipeline reference)."""
     if isinstance(ref, str) and ":pipeline/" in ref:
         return ref.rsplit("/", 1)[-1].lower() or None
+    if isinstance(ref, str) and ref and ":" not in ref and "/" not in ref:
+        return ref.lower()
     return None
 
 
 def scheduled(args: StackValidationArgs) -> list[Scheduled]:
     """Every resource of the stack that carries a schedule, with the pipeline it starts."""
     pipelines: dict[str, tuple[Any, Mapping[str, Any], registry.PipelineResource]] = {}
-    by_name: dict[str, str] = {}
+    by_name: dict[tuple[str, str], str] = {}  # (cloud, pipeline name) -> urn
     for r in args.resources:
         kind = registry.pipeline_for(r.resource_type)
         if kind is None:
@@ -107,10 +110,11 @@ def scheduled(args: StackValidationArgs) -> list[Scheduled]:
         pipelines[r.urn] = (r, props, kind)
         name = props.get(kind.name)
         if isinstance(name, str):
-            by_name.setdefault(name.lower(), r.urn)
+            by_name.setdefault((kind.cloud, name.lower()), r.urn)
 
     carrier_names: dict[str, dict[str, str]] = defaultdict(dict)  # carrier type -> name -> urn
     specs: list[tuple[Any, ScheduleSpec]] = []
+    props_of: dict[str, Any] = {}
     for r in args.resources:
         if registry.carrier_for(r.resource_type) is None:
             continue
@@ -119,6 +123,7 @@ def scheduled(args: StackValidationArgs) -> list[Scheduled]:
         if spec is None:
             continue
         specs.append((r, spec))
+        props_of[r.urn] = props
         if isinstance(props.get("name"), str):
             carrier_names[r.resource_type][props["name"]] = r.urn
 
@@ -147,15 +152,34 @@ def scheduled(args: StackValidationArgs) -> list[Scheduled]:
         for target, ref, keys in linked.get(r.urn, []):
             sources.append((target, keys))
             refs.append(ref)
-        out.append(Scheduled(r, spec, _pipeline_of(sources, refs, pipelines, by_name)))
+        if spec.carrier.expected_duration is not None:
+            out.append(Scheduled(r, spec, _itself(r, props_of[r.urn], spec)))
+            continue
+        link = _pipeline_of(sources, refs, pipelines, by_name, spec.carrier.cloud)
+        out.append(Scheduled(r, spec, link))
     return out
+
+
+def _itself(resource: Any, props: Mapping[str, Any], spec: ScheduleSpec) -> PipelineLink:
+    """A carrier that defines the job it starts inline is its own pipeline."""
+    reader = spec.carrier.expected_duration
+    assert reader is not None
+    return PipelineLink(
+        key=resource.urn,
+        name=resource.name,
+        urn=resource.urn,
+        account=None,
+        duration=reader(props),
+        duration_label=spec.carrier.duration_label,
+    )
 
 
 def _pipeline_of(
     sources: list[tuple[Any, tuple[str, ...]]],
     refs: list[Any],
     pipelines: Mapping[str, tuple[Any, Mapping[str, Any], registry.PipelineResource]],
-    by_name: Mapping[str, str],
+    by_name: Mapping[tuple[str, str], str],
+    cloud: str,
 ) -> PipelineLink | None:
     urn = None
     for resource, keys in sources:
@@ -167,7 +191,8 @@ def _pipeline_of(
             break
     known_refs = [ref for ref in refs if isinstance(ref, str)]
     if urn is None:
-        urn = next((by_name[n] for n in map(_ref_name, known_refs) if n in by_name), None)
+        names = [(cloud, n) for n in map(_ref_name, known_refs) if n]
+        urn = next((by_name[n] for n in names if n in by_name), None)
     account = next((a for a in map(_account, known_refs) if a), None)
     if urn is not None:
         resource, props, kind = pipelines[urn]

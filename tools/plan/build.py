@@ -179,10 +179,10 @@ def _carrier_entry(
         "start": _parse_time(spec.start),
         "end": _parse_time(spec.end),
         "cloud": carrier.cloud,
-        "dialect": carrier.dialect,
+        "dialect": spec.dialect,
     }
     try:
-        schedule = parse_schedule(expression, timezone, dialect=carrier.dialect)  # type: ignore[call-arg]
+        schedule = parse_schedule(expression, timezone, dialect=spec.dialect)  # type: ignore[call-arg]
         analysis = analyze(
             schedule,
             reference=reference,
