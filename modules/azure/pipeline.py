@@ -77,6 +77,9 @@ class AdfPipelineArgs:
     """`ml-pipeline-v1`: `ml_pipeline_id` names a pipeline endpoint, not a published pipeline."""
     description: str | None = None
     """Pipeline description; None writes one naming the endpoint."""
+    expected_duration: str | None = None
+    """How long one run usually takes (canonical, e.g. `90m`); written as the annotation
+    `mlsched:expectedDuration=<it>`, where the pack's schedule-overlap reads it. None: none."""
 
 
 def _policy(args: AdfPipelineArgs, timeout: str) -> adf.ActivityPolicyArgs:
@@ -247,7 +250,13 @@ class AdfPipeline(pulumi.ComponentResource):
             concurrency=args.concurrency,
             description=args.description
             or f"Runs Azure ML ({args.endpoint_uri or args.ml_pipeline_id}) on schedule",
-            annotations=["mlsched"],
+            # ADF pipelines have no tags; annotations are their free-text labels.
+            annotations=["mlsched"]
+            + (
+                [f"mlsched:expectedDuration={args.expected_duration}"]
+                if args.expected_duration
+                else []
+            ),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.pipeline_name = pipeline.name

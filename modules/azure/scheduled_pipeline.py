@@ -12,9 +12,15 @@ from modules.azure.data_factory import DataFactory
 from modules.azure.failure_alerts import FailureAlerts, FailureAlertsArgs
 from modules.azure.pipeline import AdfPipeline, AdfPipelineArgs
 from modules.azure.trigger import AdfScheduleTrigger, AdfScheduleTriggerArgs
+from modules.config import format_duration
 
 TYPE_TOKEN = "mlsched:azure:ScheduledPipeline"
 ML_LINKED_SERVICE = "azureml-workspace"
+
+
+# Where the pack's schedule-overlap reads the expected duration (policies/carriers/azure.py): a
+# tag on an Azure ML schedule, an annotation `<it>=<duration>` on an ADF pipeline.
+EXPECTED_DURATION = "mlsched:expectedDuration"
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,11 @@ class AzureScheduledPipeline(pulumi.ComponentResource):
         config = args.config
         self.trigger_kind = config.trigger
         tags = tuple(sorted({**dict(config.tags), "mlsched:pipeline": config.name}.items()))
+        duration = (
+            format_duration(config.expected_duration)
+            if config.expected_duration is not None
+            else None
+        )
         values = dict(config.parameters)
         workspace = config.workspace
         none: pulumi.Output[str | None] = pulumi.Output.from_input(None)
@@ -73,7 +84,10 @@ class AzureScheduledPipeline(pulumi.ComponentResource):
                     parameters=_with_defaults(config, values),
                     compute_id=config.compute_id,
                     description=config.description,
-                    tags=tags,
+                    # The schedule defines its pipeline job inline, so it carries the duration.
+                    tags=tuple(sorted({**dict(tags), EXPECTED_DURATION: duration}.items()))
+                    if duration
+                    else tags,
                 ),
                 opts=pulumi.ResourceOptions(parent=self, protect=config.protect),
             )
@@ -128,6 +142,7 @@ class AzureScheduledPipeline(pulumi.ComponentResource):
                 else None,
                 ml_pipeline_id=config.ml_pipeline_id,
                 description=config.description,
+                expected_duration=duration,
             ),
             opts=pulumi.ResourceOptions(
                 parent=self,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from modules.config import format_duration
 from modules.gcp.alerting import PipelineAlerting, PipelineAlertingArgs
 from modules.gcp.apis import ProjectApis, ProjectApisArgs
 from modules.gcp.identities import PipelineIdentities, PipelineIdentitiesArgs
@@ -13,6 +14,9 @@ from modules.gcp.model import GcpPipelineConfig, account_prefix, project_roles, 
 
 TYPE_TOKEN = "mlsched:gcp:ScheduledPipeline"
 PIPELINE_LABEL = "mlsched-pipeline"
+# Label on the runs (Vertex PipelineJob, Dataflow job) where the pack's schedule-overlap reads the
+# expected duration (policies/carriers/gcp.py). Label values allow `90m` but not `:`, hence the key.
+EXPECTED_DURATION_LABEL = "mlsched-expected-duration"
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,10 @@ class ScheduledGcpPipeline(pulumi.ComponentResource):
     ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         config = args.config
-        labels = tuple(sorted({**dict(config.tags), PIPELINE_LABEL: config.name}.items()))
+        extra = {PIPELINE_LABEL: config.name}
+        if config.expected_duration is not None:
+            extra[EXPECTED_DURATION_LABEL] = format_duration(config.expected_duration)
+        labels = tuple(sorted({**dict(config.tags), **extra}.items()))
         self.trigger = config.trigger
         self.pipeline_name = config.name
 

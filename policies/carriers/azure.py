@@ -15,7 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from modules.schedule import ScheduleError
-from policies.schedule_registry import Carrier, Target, register
+from policies.schedule_registry import (
+    Carrier,
+    PipelineResource,
+    Target,
+    register,
+    register_pipeline,
+)
 from policies.values import UNKNOWN, as_list, dig, is_unknown
 
 RECURRENCE_KEYS = ("frequency", "interval", "startTime", "endTime")
@@ -25,6 +31,12 @@ ADF_OVERLAP = (
     "Data Factory queues the run behind the pipeline's `concurrency` limit (no limit by "
     "default, so both run at once)"
 )
+# The ADF pipeline declares its expected duration as an annotation (ADF annotations are free
+# text; the pipeline has no tags): `mlsched:expectedDuration=90m`, written by AdfPipeline.
+EXPECTED_DURATION = "mlsched:expectedDuration"
+# pulumi-azure's TriggerSchedule and TriggerTumblingWindow default startTime to the time of
+# creation; the schedule is then judged from this anchor, which keeps its frequency and shape.
+CREATION_ANCHOR = "2026-01-01T00:00:00Z"
 # No carrier here sets `start`/`end`: an ADF recurrence keeps startTime/endTime inside itself, in
 # ADF's format (wall time unless UTC), and the engine reads them there.
 
@@ -95,6 +107,7 @@ def _classic_recurrence(props: Mapping[str, Any]) -> Any:
     if props.get("frequency") is None:
         return None
     recurrence = _present({k: _numbers(props.get(k)) for k in RECURRENCE_KEYS})
+    recurrence.setdefault("startTime", CREATION_ANCHOR)
     for key in ("startTime", "endTime"):
         if key in recurrence:
             recurrence[key] = _local(recurrence[key], props.get("timeZone"))
@@ -147,6 +160,40 @@ register(
         default_timezone="UTC",
         enabled=_activated,
         targets=_classic_targets,
+        target_keys=("pipelineName", "pipelines"),
+        overlap=ADF_OVERLAP,
+    )
+)
+
+
+def _classic_tumbling(props: Mapping[str, Any]) -> Any:
+    # A tumbling window trigger fires every `interval` `frequency` (Minute, Hour, Month) from
+    # startTime, in UTC: the ADF recurrence with those keys and no schedule is that series.
+    # https://learn.microsoft.com/azure/data-factory/how-to-create-tumbling-window-trigger
+    if props.get("frequency") is None:
+        return None
+    recurrence = _present({k: _numbers(props.get(k)) for k in RECURRENCE_KEYS})
+    recurrence.setdefault("startTime", CREATION_ANCHOR)
+    return recurrence
+
+
+def _classic_tumbling_targets(props: Mapping[str, Any]) -> tuple[Target, ...]:
+    pipeline = props.get("pipeline")
+    return (Target(ref=pipeline.get("name")),) if isinstance(pipeline, Mapping) else ()
+
+
+register(
+    Carrier(
+        resource_type="azure:datafactory/triggerTumblingWindow:TriggerTumblingWindow",
+        cloud="azure",
+        dialect="adf-recurrence",
+        label="Data Factory tumbling window trigger",
+        expression="frequency",
+        reader=_classic_tumbling,
+        default_timezone="UTC",
+        enabled=_activated,
+        targets=_classic_tumbling_targets,
+        target_keys=("pipeline",),
         overlap=ADF_OVERLAP,
     )
 )
@@ -161,15 +208,25 @@ def _native_recurrence(props: Mapping[str, Any]) -> Any:
     kind = properties.get("type")
     if is_unknown(kind):
         return UNKNOWN
-    if kind != "ScheduleTrigger":
-        return None  # tumbling window, event triggers: not a recurrence schedule
-    return adf_recurrence(properties.get("recurrence"))
+    # ARM reads the discriminator without regard to case; a typeProperties level written by
+    # hand (as in ARM templates) is read like the flattened one.
+    kind = kind.casefold() if isinstance(kind, str) else kind
+    body = properties.get("typeProperties")
+    body = body if isinstance(body, Mapping) else properties
+    if kind == "scheduletrigger":
+        return adf_recurrence(body.get("recurrence"))
+    if kind == "tumblingwindowtrigger":
+        if body.get("frequency") is None:
+            return None
+        return adf_recurrence(_present({k: body.get(k) for k in RECURRENCE_KEYS}))
+    return None  # event and rerun triggers: not a time schedule
 
 
 def _native_targets(props: Mapping[str, Any]) -> tuple[Target, ...]:
+    single = dig(props, "properties.pipeline")  # a tumbling window trigger starts one pipeline
     return tuple(
         Target(ref=dig(p, "pipelineReference.referenceName"))
-        for p in as_list(dig(props, "properties.pipelines"))
+        for p in [*as_list(dig(props, "properties.pipelines")), single]
         if isinstance(p, Mapping)
     )
 
@@ -191,21 +248,45 @@ register(
         default_timezone="UTC",
         enabled=_native_started,
         targets=_native_targets,
+        target_keys=("properties",),
         overlap=ADF_OVERLAP,
     )
 )
+
+
+def _ml_is_cron(props: Mapping[str, Any]) -> bool:
+    kind = dig(props, "properties.trigger.triggerType")
+    return isinstance(kind, str) and kind.casefold() == "cron"
+
+
+def _ml_dialect(props: Mapping[str, Any]) -> str | None:
+    # A CronTrigger's expression is a five-field crontab (minute hour day month weekday) in the
+    # trigger's timeZone (CronTrigger, Microsoft.MachineLearningServices REST API).
+    return "unix-cron" if _ml_is_cron(props) else None
+
+
+def _ml_timezone(props: Mapping[str, Any]) -> Any:
+    zone = dig(props, "properties.trigger.timeZone")
+    if not _ml_is_cron(props) or not isinstance(zone, str):
+        return zone
+    from modules.schedule.zones import windows_to_iana
+
+    try:
+        return windows_to_iana(zone)  # unix-cron reads IANA names; Azure ML writes Windows IDs
+    except (KeyError, ValueError, ScheduleError):
+        return zone  # the engine then says what is wrong with it, on properties.trigger.timeZone
 
 
 def _ml_recurrence(props: Mapping[str, Any]) -> Any:
     trigger = dig(props, "properties.trigger")
     if is_unknown(trigger) or not isinstance(trigger, Mapping):
         return trigger
-    if trigger.get("triggerType") == "Cron":
-        # Azure ML cron triggers are NCronTab text, not a recurrence: the carrier's dialect cannot
-        # take them, so schedule-expression-valid says so instead of passing them silently.
+    if _ml_is_cron(props):
         return trigger.get("expression")
     recurrence = {k: v for k, v in trigger.items() if k != "triggerType"}
     zone = recurrence.get("timeZone", "UTC")
+    # Azure ML's startTime is optional (the schedule then starts when it is created).
+    recurrence.setdefault("startTime", CREATION_ANCHOR.removesuffix("Z"))
     for key in ("startTime", "endTime"):
         recurrence[key] = _ml_time(recurrence.get(key), zone)
     return adf_recurrence(recurrence)
@@ -237,7 +318,46 @@ register(
         expression="properties.trigger",
         reader=_ml_recurrence,
         timezone="properties.trigger.timeZone",
+        timezone_reader=_ml_timezone,
+        dialect_reader=_ml_dialect,
         default_timezone="UTC",
         enabled=_ml_enabled,
+        # The schedule defines the pipeline job it creates inline: it is its own pipeline.
+        expected_duration=lambda props: _tag(dig(props, "properties.tags")),
+        duration_label=f"tag {EXPECTED_DURATION}",
+        overlap="Azure ML creates another pipeline job; runs do not wait for each other",
     )
 )
+
+
+def _tag(tags: Any) -> Any:
+    if is_unknown(tags):
+        return UNKNOWN
+    return tags.get(EXPECTED_DURATION) if isinstance(tags, Mapping) else None
+
+
+def _annotation(props: Mapping[str, Any]) -> Any:
+    annotations = props.get("annotations")
+    if is_unknown(annotations):
+        return UNKNOWN
+    for item in as_list(annotations):
+        if is_unknown(item):
+            return UNKNOWN
+        if isinstance(item, str) and item.strip().startswith(EXPECTED_DURATION + "="):
+            return item.strip().split("=", 1)[1].strip()
+    return None
+
+
+for _type, _name in (
+    ("azure-native:datafactory:Pipeline", "pipelineName"),
+    ("azure:datafactory/pipeline:Pipeline", "name"),
+):
+    register_pipeline(
+        PipelineResource(
+            resource_type=_type,
+            cloud="azure",
+            name=_name,
+            expected_duration=_annotation,
+            duration_label=f"annotation {EXPECTED_DURATION}=<duration>",
+        )
+    )

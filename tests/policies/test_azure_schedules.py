@@ -90,17 +90,21 @@ def test_ml_recurrence_drops_the_trigger_type_and_keeps_adf_names() -> None:
             }
         }
     }
+    # No startTime: Azure ML starts the schedule when it is created; judged from an anchor.
     assert registry.read(ML, props).expression == {
         "frequency": "Week",
         "interval": 1,
+        "startTime": "2026-01-01T00:00:00Z",
         "schedule": {"weekDays": ["Monday"], "hours": [1], "minutes": [0]},
     }
 
 
-def test_ml_cron_triggers_are_reported_not_passed_silently() -> None:
+def test_ml_cron_triggers_are_read_as_unix_cron_and_judged() -> None:
     props = {"properties": {"trigger": {"triggerType": "Cron", "expression": "0 6 * * *"}}}
-    (message,) = run_resource(schedules.EXPRESSION_VALID, ML, props)
-    assert "must be a recurrence object, got '0 6 * * *'" in message
+    assert run_resource(schedules.EXPRESSION_VALID, ML, props) == [], ML
+    bad = {"properties": {"trigger": {"triggerType": "Cron", "expression": "0 6 * *"}}}
+    (message,) = run_resource(schedules.EXPRESSION_VALID, ML, bad)
+    assert "has 4 fields" in message, (ML, message)
 
 
 def test_a_disabled_ml_schedule_is_read_as_disabled() -> None:

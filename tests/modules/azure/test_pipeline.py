@@ -132,3 +132,18 @@ def test_legacy_v1_activity_is_announced_with_the_end_of_support_advisory(run, c
 def test_batch_endpoint_without_uri_is_rejected(run) -> None:
     with pytest.raises(Exception, match="endpoint_uri is required"):
         run(build(endpoint_uri=None))
+
+
+def test_the_expected_duration_becomes_an_annotation_the_pack_reads(run) -> None:
+    from policies.carriers.azure import _annotation
+
+    pipeline = run(build(expected_duration="90m")).named("churn-adf-pipeline")
+    assert pipeline.inputs["annotations"] == ["mlsched", "mlsched:expectedDuration=90m"], (
+        pipeline.urn
+    )
+    assert _annotation(pipeline.inputs) == "90m", pipeline.urn
+
+
+def test_without_an_expected_duration_only_the_mlsched_annotation_is_written(run) -> None:
+    pipeline = run(build()).named("churn-adf-pipeline")
+    assert pipeline.inputs["annotations"] == ["mlsched"], pipeline.urn

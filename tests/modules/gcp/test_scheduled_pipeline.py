@@ -150,3 +150,19 @@ def test_a_long_name_gets_a_stable_hashed_account_prefix(gcp) -> None:
     assert prefix != account_prefix(long_name + "-v2")
     assert account_prefix("churn") == "churn"
     assert replace(gcp.config(), name=long_name).name == long_name
+
+
+@pytest.mark.parametrize("trigger", sorted(TRIGGER_CHILD))
+def test_the_expected_duration_is_a_label_the_pack_reads_on_every_trigger(
+    run, gcp, trigger
+) -> None:
+    from datetime import timedelta
+
+    from policies import schedule_registry
+
+    config = replace(gcp.config(trigger=trigger), expected_duration=timedelta(minutes=90))
+    resource = run(build(config)).named(TRIGGER_CHILD[trigger][0])
+    carrier = schedule_registry.carrier_for(resource.type)
+    assert carrier is not None, resource.urn
+    assert carrier.expected_duration is not None, resource.urn
+    assert carrier.expected_duration(resource.inputs) == "90m", resource.urn
