@@ -1,7 +1,8 @@
 """Property tests: the engine against a brute-force minute-by-minute reference.
 
 The reference below shares no code with ``modules.schedule``: hypothesis draws the *meaning* of
-each cron field (sets of minutes, hours, a day rule ...), renders it to AWS text, and the
+each cron field (sets of minutes, hours, a day rule ...; ranges may run backwards and wrap, as
+in AWS's ``20-2`` hours example), renders it to AWS text, and the
 reference decides minute by minute, with ``zoneinfo`` and ``calendar``, whether the schedule fires.
 Daylight saving follows EventBridge Scheduler: a wall time that does not exist is skipped, a wall
 time that occurs twice fires at its first occurrence only.
@@ -80,12 +81,18 @@ def numeric_field(
         lambda v, n: Field(label(v, n), frozenset({v})), st.integers(lo, hi), st.booleans()
     )
 
+    def cycle(a: int, b: int, step: int = 1) -> frozenset[int]:
+        """a, a+step, ... up to b, going past hi back to lo when b < a (AWS's documented
+        `20-2` hours: 20..23 then 0..2); the step keeps counting across the wrap."""
+        span = hi - lo + 1
+        return frozenset(lo + (a - lo + k) % span for k in range(0, (b - a) % span + 1, step))
+
     @st.composite
     def ranged(draw):
         a = draw(st.integers(lo, hi))
-        b = draw(st.integers(a, hi))
+        b = draw(st.integers(lo, hi) if draw(st.booleans()) else st.integers(a, hi))
         use_name = draw(st.booleans())
-        return Field(f"{label(a, use_name)}-{label(b, use_name)}", frozenset(range(a, b + 1)))
+        return Field(f"{label(a, use_name)}-{label(b, use_name)}", cycle(a, b))
 
     @st.composite
     def stepped(draw):
@@ -96,8 +103,8 @@ def numeric_field(
         a = draw(st.integers(lo, hi))
         if form == "start":
             return Field(f"{a}/{step}", frozenset(range(a, hi + 1, step)))
-        b = draw(st.integers(a, hi))
-        return Field(f"{a}-{b}/{step}", frozenset(range(a, b + 1, step)))
+        b = draw(st.integers(lo, hi) if draw(st.booleans()) else st.integers(a, hi))
+        return Field(f"{a}-{b}/{step}", cycle(a, b, step))
 
     @st.composite
     def listed(draw):
