@@ -80,16 +80,26 @@ def _times(spec: CronSpec, zone: str) -> tuple[str, bool]:
             return f"Every hour at minute {minute}", False
         if hour_step:
             window = f"{hours[0]:02d}:{minute:02d}-{hours[-1]:02d}:{minute:02d}"
-            return f"Every {hour_step} hours at minute {minute}, {window} {zone}", True
+            every = "Every hour" if hour_step == 1 else f"Every {hour_step} hours"
+            return f"{every} at minute {minute}, {window} {zone}", True
     minute_step = _step(minutes)
     if len(minutes) == 60:
         every = "Every minute"
-    elif minute_step and minutes[0] < minute_step and 60 - minutes[-1] <= minute_step:
+    elif minute_step and minutes[0] + 60 - minutes[-1] == minute_step:
+        # Evenly spaced across the hour boundary too (the step divides 60).
         every = f"Every {minute_step} minutes"
         if minutes[0]:
             every += f" from minute {minutes[0]}"
+    elif minute_step and len(hours) == 1:
+        # The window below bounds it to one hour.
+        every = "Every minute" if minute_step == 1 else f"Every {minute_step} minutes"
+    elif minute_step:
+        # 0/7: minutes 0, 7, ..., 56, then 0 again four minutes later.
+        unit = "minute" if minute_step == 1 else f"{minute_step} minutes"
+        every = f"Every {unit} from minute {minutes[0]} to {minutes[-1]} of each hour"
     else:
-        every = f"At minutes {_join([str(m) for m in minutes])}"
+        label = "minute" if len(minutes) == 1 else "minutes"
+        every = f"At {label} {_join([str(m) for m in minutes])}"
     if len(hours) == 24:
         return (every if every.startswith("Every") else f"{every} of every hour"), False
     if len(_runs(hours)) == 1:

@@ -1,10 +1,18 @@
 """Known answers: daylight saving, leap days, year limits, rate anchoring, at(), descriptions."""
 
+import os
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modules.schedule import ScheduleError, analyze, parse_schedule
+
+from .test_properties import MINUTE_FIELDS
+
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 REF = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -330,6 +338,25 @@ def test_schedule_defaults_to_utc_and_keeps_the_expression():
         ),
         ("rate(1 hour)", None, "Every hour"),
         ("rate(3 days)", None, "Every 3 days"),
+        ("cron(5 8-17 * * ? *)", None, "Every hour at minute 5, 08:05-17:05 UTC, every day"),
+        (
+            "cron(5 1,2,3,5,7 * * ? *)",
+            None,
+            "At minute 5, during hours 01, 02, 03, 05 and 07 UTC, every day",
+        ),
+        # 0/7 is 0, 7, ..., 56 and then 0 again 4 minutes later: not "every 7 minutes".
+        (
+            "cron(0/7 * * * ? *)",
+            None,
+            "Every 7 minutes from minute 0 to 56 of each hour, every day (UTC)",
+        ),
+        ("cron(0/7 9 * * ? *)", None, "Every 7 minutes, 09:00-09:56 UTC, every day"),
+        ("cron(0 9 ? * FRI-MON *)", None, "At 09:00 UTC, Friday to Monday"),
+        (
+            "cron(0 9 1 NOV-FEB ? *)",
+            None,
+            "At 09:00 UTC, on day 1 of the month, in November to February",
+        ),
     ],
 )
 def test_description_is_one_line_of_english(expression, zone, text):
@@ -358,3 +385,23 @@ def test_schedule_built_by_hand_is_parsed_and_validated():
         Schedule("rate(1 hour)", "cron", "UTC")
     with pytest.raises(ScheduleError, match="day-of-week '0'"):
         Schedule("cron(0 12 ? * 0 *)", "cron", "UTC")
+
+
+@settings(max_examples=400 if THOROUGH else 40, deadline=None, derandomize=not THOROUGH)
+@given(MINUTE_FIELDS, st.sampled_from(["*", "9", "8-17", "0/6"]))
+def test_every_n_minutes_is_only_said_of_evenly_spaced_minutes(minutes, hours):
+    expression = f"cron({minutes.text} {hours} * * ? *)"
+    description = _analyze(expression).description
+    said = re.match(r"Every (\d+ minutes|minute)( from minute (\d+))?", description)
+    if said is None or len(minutes.values) == 60:
+        return
+    step = 1 if said.group(1) == "minute" else int(said.group(1).split()[0])
+    values = sorted(minutes.values)
+    assert "Every 1 minutes" not in description, (expression, description)
+    assert values == list(range(values[0], values[-1] + 1, step)), (expression, description)
+    if said.group(2):
+        assert values[0] == int(said.group(3)), (expression, description)
+    if "of each hour" in description:
+        assert f"to {values[-1]} of each hour" in description, (expression, description)
+    elif hours != "9":  # several hours: "every N minutes" must hold across the hour boundary
+        assert values[0] + 60 - values[-1] == step, (expression, description)
