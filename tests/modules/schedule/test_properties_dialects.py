@@ -253,6 +253,9 @@ ADF_ZONES = {
     "UTC": "UTC",
     "W. Europe Standard Time": "Europe/Berlin",
     "Pacific Standard Time": "America/Los_Angeles",
+    "AUS Eastern Standard Time": "Australia/Sydney",  # southern hemisphere
+    "Lord Howe Standard Time": "Australia/Lord_Howe",  # 30-minute DST shift
+    "Pacific SA Standard Time": "America/Santiago",  # clocks change at midnight
 }
 WEEK_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -303,18 +306,28 @@ def adf_case(draw):
                 schedule["monthlyOccurrences"] = [
                     {"day": draw(st.sampled_from(WEEK_DAYS)), **({"occurrence": o} if o else {})}
                     for o in draw(
-                        st.lists(st.sampled_from([0, 1, 2, 5, -1, -2]), min_size=1, max_size=2)
+                        st.lists(
+                            st.sampled_from([0, 1, 2, 3, 4, 5, -1, -2, -3, -4, -5]),
+                            min_size=1,
+                            max_size=3,
+                        )
                     )
                 ]
     utc = windows == "UTC"
+    # ADF reads names in any case; an omitted interval is 1.
+    spelled = draw(st.sampled_from([str.title, str.lower, str.upper]))
+    if "weekDays" in schedule:
+        schedule["weekDays"] = [spelled(d) for d in schedule["weekDays"]]
     recurrence = {
-        "frequency": frequency,
+        "frequency": spelled(frequency),
         "interval": interval,
         "startTime": start_local.strftime("%Y-%m-%dT%H:%M:%S") + ("Z" if utc else ""),
         "timeZone": windows,
     }
     if schedule:
         recurrence["schedule"] = schedule
+    if interval == 1 and draw(st.booleans()):
+        del recurrence["interval"]
     end_local = None
     if draw(st.booleans()):
         end_local = start_local + timedelta(minutes=draw(st.integers(60, 60 * 1440)))
@@ -343,7 +356,7 @@ def _instants(tz, naive: datetime, *, every: bool) -> list[datetime]:
 def adf_reference(recurrence, zone, lo, hi, *, start_local, end_local, every) -> list[datetime]:
     """Runs in [lo, hi) from Microsoft's rules, day by day."""
     tz = ZoneInfo(zone)
-    frequency, k = recurrence["frequency"], recurrence["interval"]
+    frequency, k = recurrence["frequency"].title(), recurrence.get("interval", 1)
     start_utc = _instants(tz, start_local, every=False)[0]
     end_utc = _instants(tz, end_local, every=False)[0] if end_local else None
     lo = max(lo, start_utc)
@@ -369,7 +382,7 @@ def adf_reference(recurrence, zone, lo, hi, *, start_local, end_local, every) ->
         if frequency == "Day":
             ok = (day - start_date).days % k == 0
         elif frequency == "Week":
-            days = [WEEK_DAYS.index(d) for d in schedule.get("weekDays", [])] or [
+            days = [WEEK_DAYS.index(d.title()) for d in schedule.get("weekDays", [])] or [
                 start_date.weekday()
             ]
             sunday_week = lambda d: d.toordinal() // 7  # noqa: E731 - ordinal 7 is a Sunday
