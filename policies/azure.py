@@ -23,7 +23,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policies import azure_roles
+from policies import azure_roles, azure_types
 from policies.values import as_list, dig, is_unknown, plain, unknown
 
 ASSIGNMENTS = {
@@ -47,7 +47,7 @@ def _text(props: Mapping[str, Any], key: str) -> Any:
 def _role_reference(args: ResourceValidationArgs, props: Mapping[str, Any]) -> tuple[Any, Any]:
     """(roleDefinitionId, roleDefinitionName) of an assignment; raises unknown only when the
     one that names the role is unknown."""
-    key = ASSIGNMENTS[args.resource_type]
+    key = ASSIGNMENTS[azure_types.canonical(args.resource_type)]
     role_id, role_name = props.get(key), props.get("roleDefinitionName")
     if is_unknown(role_id) or (role_id is None and is_unknown(role_name)):
         unknown(key if is_unknown(role_id) else "roleDefinitionName")
@@ -68,7 +68,7 @@ def _powers_message(name: str, shown: str, blocks: Any) -> str:
 
 
 def check_assignment_role(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    key = ASSIGNMENTS.get(args.resource_type)
+    key = ASSIGNMENTS.get(azure_types.canonical(args.resource_type))
     if key is None:
         return
     props = plain(args.props)
@@ -150,7 +150,7 @@ def check_custom_role_assignments(args: StackValidationArgs, report: ReportViola
     by_guid: dict[str, str] = {}
     by_name: dict[str, str] = {}
     for r in args.resources:
-        keys = DEFINITIONS.get(r.resource_type)
+        keys = DEFINITIONS.get(azure_types.canonical(r.resource_type))
         if keys is None:
             continue
         props = plain(r.props)
@@ -163,7 +163,7 @@ def check_custom_role_assignments(args: StackValidationArgs, report: ReportViola
     if not definitions:
         return
     for r in args.resources:
-        key = ASSIGNMENTS.get(r.resource_type)
+        key = ASSIGNMENTS.get(azure_types.canonical(r.resource_type))
         if key is None:
             continue
         props = plain(r.props)
@@ -222,7 +222,7 @@ def scope_breadth(scope: str) -> str | None:
 
 
 def check_assignment_scope(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type not in ASSIGNMENTS:
+    if azure_types.canonical(args.resource_type) not in ASSIGNMENTS:
         return
     scope = _text(plain(args.props), "scope")
     if not isinstance(scope, str) or not scope.strip().startswith("/"):
@@ -255,7 +255,7 @@ _OPERATION_LISTS = ("actions", "notActions", "dataActions", "notDataActions")
 
 
 def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    keys = DEFINITIONS.get(args.resource_type)
+    keys = DEFINITIONS.get(azure_types.canonical(args.resource_type))
     if keys is None:
         return
     props = plain(args.props)
@@ -368,12 +368,12 @@ def _inline_secrets(value: Any, path: str) -> list[str]:
 
 
 def check_linked_service(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type.startswith(_CLASSIC_LINKED_SERVICE):
+    if azure_types.canonical(args.resource_type).startswith(_CLASSIC_LINKED_SERVICE):
         # pulumi-azure has one type per store, its secrets at the top level (connectionString,
         # connectionStringInsecure, sasUri, servicePrincipalKey, password); Key Vault references
         # are separate keyVault* blocks.
         secrets = _inline_secrets(plain(args.props), "")
-    elif args.resource_type == "azure-native:datafactory:LinkedService":
+    elif azure_types.canonical(args.resource_type) == "azure-native:datafactory:LinkedService":
         properties = _text(plain(args.props), "properties")
         if not isinstance(properties, Mapping):
             report(f"properties must be a linked service object, got {properties!r}.", None)
@@ -410,9 +410,9 @@ _EXPOSURE: dict[str, tuple[str, Any]] = {
 
 def _exposure_validator(types: tuple[str, ...], what: str):
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if args.resource_type not in types:
+        if azure_types.canonical(args.resource_type) not in types:
             return
-        key, public = _EXPOSURE[args.resource_type]
+        key, public = _EXPOSURE[azure_types.canonical(args.resource_type)]
         value = _text(plain(args.props), key)
         disabled = "Disabled" if isinstance(public, str) else False
         if value is None or value == public:
@@ -452,18 +452,24 @@ WORKSPACE_PUBLIC_NETWORK = ResourceValidationPolicy(
 # --- azure-trigger-started --------------------------------------------------------------------
 def check_trigger_started(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = plain(args.props)
-    if args.resource_type == "azure-native:datafactory:Trigger":
+    if azure_types.canonical(args.resource_type) == "azure-native:datafactory:Trigger":
         kind = dig(props, "properties.type")
         if is_unknown(kind):
             unknown("properties.type")
-        if kind == "ScheduleTrigger":
+        if isinstance(kind, str) and kind.casefold() in (
+            "scheduletrigger",
+            "tumblingwindowtrigger",
+        ):
             report(
                 "azure-native creates Data Factory triggers Stopped and cannot start them "
                 "(pulumi/pulumi-azure-native#3540): this schedule never fires. Use pulumi-azure's "
                 "datafactory.TriggerSchedule with activated: true (mlsched's ScheduleTrigger).",
                 None,
             )
-    elif args.resource_type == "azure:datafactory/triggerSchedule:TriggerSchedule":
+    elif azure_types.canonical(args.resource_type) in (
+        "azure:datafactory/triggerSchedule:TriggerSchedule",
+        "azure:datafactory/triggerTumblingWindow:TriggerTumblingWindow",
+    ):
         activated = _text(props, "activated")
         if activated is False:
             report(
@@ -473,7 +479,9 @@ def check_trigger_started(args: ResourceValidationArgs, report: ReportViolation)
             )
         elif activated is not None and activated is not True:
             report(f"activated must be true or false, got {activated!r}.", None)
-    elif args.resource_type == "azure-native:machinelearningservices:Schedule":
+    elif (
+        azure_types.canonical(args.resource_type) == "azure-native:machinelearningservices:Schedule"
+    ):
         enabled = _text(props, "properties.isEnabled")
         if enabled is False:
             report(

@@ -85,8 +85,8 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(".*".join(map(re.escape, pattern.split("*"))), re.IGNORECASE | re.DOTALL)
 
 
-def matches(pattern: str, operation: str) -> bool:
-    return _pattern(pattern.strip()).fullmatch(operation) is not None
+def matches(pattern: str, operation: str, *, strip: bool = True) -> bool:
+    return _pattern(pattern.strip() if strip else pattern).fullmatch(operation) is not None
 
 
 def _allowed_by(
@@ -95,8 +95,10 @@ def _allowed_by(
     """The pattern of `allow` that grants `operation` after `deny` subtracts, else None.
     With `spanning`, only patterns whose provider part has a `*` count (they reach providers
     they do not name)."""
+    # Spaces around an allowed operation are read away, around a NotAction they are not: where
+    # Azure's own reading is not documented, the pack takes the one that allows more.
     deny = list(deny)
-    if any(matches(n, operation) for n in deny):
+    if any(matches(n, operation, strip=False) for n in deny):
         return None
     for pattern in allow:
         if spanning and "*" not in pattern.split("/", 1)[0]:

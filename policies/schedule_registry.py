@@ -150,6 +150,23 @@ class ScheduleSpec:
 
 _REGISTRY: dict[str, Carrier] = {}
 _PIPELINES: dict[str, PipelineResource] = {}
+_ALIASES: list[Callable[[str], str]] = []
+
+
+def register_aliases(canonical: Callable[[str], str]) -> None:
+    """A cloud's rule from the other tokens its resources reach the engine under (API-version
+    or deprecated modules) to the registered one; lookups of unknown types try every rule."""
+    _ALIASES.append(canonical)
+
+
+def _lookup(table: Mapping[str, Any], resource_type: str) -> Any:
+    found = table.get(resource_type)
+    if found is None:
+        for rule in _ALIASES:
+            found = table.get(rule(resource_type))
+            if found is not None:
+                break
+    return found
 
 
 def register(carrier: Carrier) -> Carrier:
@@ -168,7 +185,7 @@ def register_pipeline(pipeline: PipelineResource) -> PipelineResource:
 
 def pipeline_for(resource_type: str) -> PipelineResource | None:
     _load()
-    return _PIPELINES.get(resource_type)
+    return _lookup(_PIPELINES, resource_type)
 
 
 @functools.cache
@@ -187,7 +204,7 @@ def carriers() -> Mapping[str, Carrier]:
 
 def carrier_for(resource_type: str) -> Carrier | None:
     _load()
-    return _REGISTRY.get(resource_type)
+    return _lookup(_REGISTRY, resource_type)
 
 
 def target_resource_types() -> Mapping[str, Carrier]:

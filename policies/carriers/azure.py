@@ -15,16 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from modules.schedule import ScheduleError
+from policies import azure_types
 from policies.schedule_registry import (
     Carrier,
     PipelineResource,
     Target,
     register,
+    register_aliases,
     register_pipeline,
 )
 from policies.values import UNKNOWN, as_list, dig, is_unknown
 
 RECURRENCE_KEYS = ("frequency", "interval", "startTime", "endTime")
+register_aliases(azure_types.canonical)
 # A pipeline's `concurrency` caps its concurrent runs; runs beyond it wait in a queue.
 # https://learn.microsoft.com/en-us/azure/data-factory/concepts-pipelines-activities
 ADF_OVERLAP = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies import azure, azure_roles
+from policies import azure, azure_roles, azure_types
 from tests.policies.conftest import urn
 
 SUB = "/subscriptions/22222222-2222-4222-8222-222222222222"
@@ -233,3 +233,92 @@ def test_an_assignment_of_a_custom_role_with_unknown_permissions_is_not_passed(s
     found = stack.run(azure.ROLE_ASSIGNMENT_CUSTOM_ROLE)
     assert len(found) == 1, (target, found)
     assert "cannot be judged" in found[0][0], (target, found)
+
+
+# --- the same resources under their other type tokens ------------------------------------------
+@pytest.mark.parametrize(
+    "type_",
+    [
+        "azure-native:authorization/v20220401:RoleAssignment",
+        "azure-native:authorization/v20200401preview:RoleAssignment",
+        "azure-native_authorization_v20220401:authorization:RoleAssignment",
+        "azure:role/assignment:Assignment",
+    ],
+)
+def test_an_owner_assignment_under_another_type_token_is_judged(run, type_) -> None:
+    messages = run(azure.ROLE_ASSIGNMENT_LEAST_PRIVILEGE, type_, assignment(OWNER_GUID, "/"))
+    assert any("assigns Owner" in m for m in messages), (where(type_), messages)
+    messages = run(azure.ROLE_ASSIGNMENT_SCOPE, type_, assignment(OWNER_GUID, "/"))
+    assert any("tenant root" in m for m in messages), (where(type_), messages)
+
+
+@pytest.mark.parametrize(
+    "type_",
+    ["azure:role/definition:Definition", "azure-native:authorization/v20220401:RoleDefinition"],
+)
+def test_a_wildcard_custom_role_under_another_type_token_is_judged(run, type_) -> None:
+    messages = run(azure.CUSTOM_ROLE_NO_WILDCARD, type_, definition({"actions": ["*"]}))
+    assert messages, where(type_)
+
+
+def test_other_providers_tokens_are_not_azure_ones() -> None:
+    assert (
+        azure_types.canonical("gcp:projects/iAMMember:IAMMember")
+        == "gcp:projects/iAMMember:IAMMember"
+    )
+    assert azure_types.canonical("azure-native:datafactory/v20180601:Trigger") == (
+        "azure-native:datafactory:Trigger"
+    )
+
+
+@pytest.mark.parametrize(
+    ("type_", "props"),
+    [
+        (
+            "azure-native:datafactory/v20180601:Trigger",
+            {
+                "properties": {
+                    "type": "TumblingWindowTrigger",
+                    "frequency": "Hour",
+                    "interval": 1.0,
+                    "startTime": "2026-01-01T00:00:00Z",
+                }
+            },
+        ),
+        (
+            "azure:datafactory/triggerTumblingWindow:TriggerTumblingWindow",
+            {"frequency": "Hour", "interval": 1.0, "activated": False},
+        ),
+    ],
+)
+def test_a_tumbling_window_trigger_that_never_starts_is_reported(run, type_, props) -> None:
+    (message,) = run(azure.TRIGGER_STARTED, type_, props)
+    assert "never fires" in message, (where(type_), message)
+
+
+def test_a_versioned_data_factory_trigger_is_a_schedule_carrier() -> None:
+    from policies import schedule_registry
+
+    type_ = "azure-native:datafactory/v20180601:Trigger"
+    props = {
+        "properties": {
+            "type": "ScheduleTrigger",
+            "recurrence": {
+                "frequency": "Minute",
+                "interval": 1.0,
+                "startTime": "2026-01-01T00:00:00Z",
+            },
+        }
+    }
+    spec = schedule_registry.read(type_, props)
+    assert spec is not None, where(type_)
+    assert spec.carrier.resource_type == "azure-native:datafactory:Trigger", where(type_)
+
+
+def test_a_not_action_padded_with_spaces_is_not_trusted_to_subtract(run) -> None:
+    block = {
+        "actions": [" Microsoft.Authorization/* "],
+        "notActions": [" Microsoft.Authorization/roleAssignments/write"],
+    }
+    messages = run(azure.CUSTOM_ROLE_NO_WILDCARD, DEFINITION, definition(block))
+    assert any("grant access" in m for m in messages), (where(DEFINITION), messages)
