@@ -505,11 +505,16 @@ def _adf_fields(raw: Mapping[str, Any], ctx: IssueContext) -> dict[str, Any]:
     elif endpoint is not None:
         ctx.add("batchEndpoint", "applies only to `activity: batch-endpoint`; remove it")
     ml_pipeline = raw.get("mlPipelineId")
-    if activity == "ml-pipeline-v1" and not isinstance(ml_pipeline, str):
+    if activity == "ml-pipeline-v1" and not (
+        isinstance(ml_pipeline, str) and ml_pipeline.strip() and ml_pipeline.isprintable()
+    ):
         ctx.add(
             "mlPipelineId",
-            "is required for `activity: ml-pipeline-v1`; give the published pipeline's ID",
+            "is required for `activity: ml-pipeline-v1`; give the published pipeline's ID "
+            f"(one printable line), got {ml_pipeline!r}",
         )
+    elif activity != "ml-pipeline-v1" and ml_pipeline is not None:
+        ctx.add("mlPipelineId", "applies only to `activity: ml-pipeline-v1`; remove it")
     deployment = raw.get("deployment")
     if deployment is not None and not (
         isinstance(deployment, str)

@@ -361,3 +361,15 @@ def test_a_provider_subscription_that_is_not_a_guid_is_refused(key: str, value: 
 def test_a_provider_subscription_guid_is_accepted() -> None:
     stack = _load_stack({"azure-native:subscriptionId": "7f3b4e5c-8d90-41a2-9c3d-4e5f60718293"})
     assert [p.name for p in stack.pipelines] == ["demand-forecast"]
+
+
+def test_a_v1_pipeline_id_without_the_v1_activity_is_refused_not_ignored() -> None:
+    issue = only(mlPipelineId="abc")
+    assert issue.key == "mlPipelineId"
+    assert "applies only to `activity: ml-pipeline-v1`" in issue.problem
+
+
+@pytest.mark.parametrize("value", ["", " ", "a\nb", 3])
+def test_a_v1_pipeline_id_must_be_one_printable_line(value: object) -> None:
+    issue = only(activity="ml-pipeline-v1", batchEndpoint=None, mlPipelineId=value)
+    assert issue.key == "mlPipelineId"
