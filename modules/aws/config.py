@@ -236,6 +236,8 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> PipelineConfig | None:
         ctx.add("scheduleGroup", problem)
     role = _execution_role(raw, ctx, definition)
     alarm_actions = _alarm_actions(raw, ctx)
+    if alarm_actions and raw.get("alarm") is False:
+        ctx.add("alarmActions", "notifies only when alarms exist; remove it or set alarm: true")
     _description(entry, ctx, trigger)
     _check_tag_count(entry, ctx)
     display_name = raw.get("displayName")

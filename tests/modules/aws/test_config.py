@@ -625,3 +625,10 @@ def test_engine_errors_during_analysis_are_reported_on_the_schedule(
     monkeypatch.setattr(config_module, "analyze", refuse)
     issue = only(definition_dir, entry())
     assert (issue.key, issue.problem) == ("schedule", "reference must be timezone-aware")
+
+
+def test_alarm_actions_without_alarms_are_refused_not_ignored(definition_dir: Path) -> None:
+    actions = ["arn:aws:sns:us-east-1:123456789012:ml-alerts"]
+    issue = only(definition_dir, entry(alarm=False, alarmActions=actions))
+    assert issue.key == "alarmActions"
+    assert "set alarm: true" in issue.problem
