@@ -677,6 +677,18 @@ def get_bool(raw: Mapping[str, Any], key: str, ctx: IssueContext, default: bool)
     return value
 
 
+def refuse_when_off(
+    raw: Mapping[str, Any], ctx: IssueContext, switch: str, dependents: Sequence[str]
+) -> None:
+    """Settings that only matter while `switch` is on: with `switch: false` they would be
+    silently unused (an alert channel nobody is told about), so each is an error."""
+    if raw.get(switch) is not False:
+        return
+    for key in dependents:
+        if raw.get(key) is not None:
+            ctx.add(key, f"has no effect with {switch}: false; remove it or set {switch}: true")
+
+
 def get_int(
     raw: Mapping[str, Any],
     key: str,

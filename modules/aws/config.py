@@ -34,6 +34,7 @@ from modules.config import (
     is_str_list,
     iso,
     parse_schedule_key,
+    refuse_when_off,
 )
 
 # SageMaker allows 256 characters, but child resources are auto-named
@@ -236,8 +237,7 @@ def validate(entry: PipelineEntry, ctx: IssueContext) -> PipelineConfig | None:
         ctx.add("scheduleGroup", problem)
     role = _execution_role(raw, ctx, definition)
     alarm_actions = _alarm_actions(raw, ctx)
-    if alarm_actions and raw.get("alarm") is False:
-        ctx.add("alarmActions", "notifies only when alarms exist; remove it or set alarm: true")
+    refuse_when_off(raw, ctx, "alarm", ("alarmActions",))
     _description(entry, ctx, trigger)
     _check_tag_count(entry, ctx)
     display_name = raw.get("displayName")

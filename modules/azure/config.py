@@ -24,6 +24,7 @@ from modules.config import (
     get_int,
     get_string_list,
     parse_schedule_key,
+    refuse_when_off,
 )
 from modules.schedule import ScheduleError
 from modules.schedule.zones import tz_database_names, windows_to_iana
@@ -363,6 +364,8 @@ def _utc(seconds: int | None) -> str | None:
 
 def validate(entry: PipelineEntry, ctx: IssueContext) -> AzurePipelineConfig | None:
     raw = entry.raw
+    refuse_when_off(raw, ctx, "alert", ("alertActions", "alertSeverity"))
+    refuse_when_off(raw, ctx, "waitForCompletion", ("pollIntervalSeconds",))
     trigger = raw.get("trigger", "adf")
     if trigger not in ("adf", "ml-schedule"):
         ctx.add("trigger", f"{trigger!r} is not an Azure trigger; use adf (default) or ml-schedule")

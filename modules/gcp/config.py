@@ -25,6 +25,7 @@ from modules.config import (
     get_string_list,
     iso,
     parse_schedule_key,
+    refuse_when_off,
 )
 from modules.gcp.model import (
     TRIGGERS,
@@ -137,6 +138,7 @@ def check_tag(key: str, value: str) -> str | None:
 
 def validate(entry: PipelineEntry, ctx: IssueContext) -> GcpPipelineConfig | None:
     raw = entry.raw
+    refuse_when_off(raw, ctx, "alert", ("alertChannels",))
     trigger = raw.get("trigger", "vertex-schedule")
     if trigger not in TRIGGERS:
         ctx.add("trigger", f"{trigger!r} is not a trigger; use one of {', '.join(TRIGGERS)}")

@@ -373,3 +373,19 @@ def test_a_v1_pipeline_id_without_the_v1_activity_is_refused_not_ignored() -> No
 def test_a_v1_pipeline_id_must_be_one_printable_line(value: object) -> None:
     issue = only(activity="ml-pipeline-v1", batchEndpoint=None, mlPipelineId=value)
     assert issue.key == "mlPipelineId"
+
+
+@pytest.mark.parametrize(
+    ("switch", "setting", "value"),
+    [
+        ("alert", "alertSeverity", 0),
+        ("alert", "alertActions", []),
+        ("waitForCompletion", "pollIntervalSeconds", 30),
+    ],
+)
+def test_a_setting_of_a_switched_off_feature_is_refused_not_ignored(
+    switch: str, setting: str, value: object
+) -> None:
+    issue = only(**{switch: False, setting: value})
+    assert issue.key == setting
+    assert f"has no effect with {switch}: false" in issue.problem

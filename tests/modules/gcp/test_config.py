@@ -414,3 +414,10 @@ def test_a_spec_path_is_read_only_from_inside_the_repository(
     issue = only(folder, entry(pipelineSpec=source))
     assert issue.key == "pipelineSpec"
     assert re.search(message, issue.problem), issue.problem
+
+
+def test_alert_channels_with_alerts_off_are_refused_not_ignored(folder: Path) -> None:
+    channels = ["projects/ml-platform-dev/notificationChannels/1"]
+    issue = only(folder, entry(alert=False, alertChannels=channels))
+    assert issue.key == "alertChannels"
+    assert "has no effect with alert: false" in issue.problem
