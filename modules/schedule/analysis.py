@@ -973,6 +973,25 @@ def _unix_analysis(schedule: Schedule, table: ZoneTable, lo: int, hi: int, count
     return nominal, tuple(warnings), worst
 
 
+def _at_warnings(spec: AtSpec, zone: str, table: ZoneTable, wall: int) -> tuple[str, ...]:
+    """AWS documents what daylight saving does to cron runs only (skipped in a gap, once in a
+    repeated hour); an at() time inside a change is analysed by the same rule, and said so."""
+    instants = table.occurrences(wall)
+    if len(instants) == 1:
+        return ()
+    when = f"{spec.local:%Y-%m-%dT%H:%M:%S}"
+    if not instants:
+        return (
+            f"at({when}) does not exist in {zone}: clocks jump over it (daylight saving); AWS "
+            "documents skipping such times for cron schedules only, so it is analysed as never "
+            "running: pick a time outside the change",
+        )
+    return (
+        f"at({when}) occurs twice in {zone} (clocks fall back); AWS documents running such "
+        "times once for cron schedules only: analysed at the first occurrence",
+    )
+
+
 def analyze(
     schedule: Schedule,
     *,
@@ -1027,6 +1046,7 @@ def analyze(
         utc = table.to_utc(wall)
         runs = [utc] if utc is not None and lo <= utc < hi else []
         figures = _figures(runs[:count], 1, 1, None, len(runs))
+        warnings = _at_warnings(spec, schedule.timezone, table, wall)
     zone = zone_info(schedule.timezone)
     return ScheduleAnalysis(
         schedule=schedule,

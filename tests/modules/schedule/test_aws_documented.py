@@ -156,3 +156,25 @@ def test_a_rate_in_days_is_24_real_hours_across_a_dst_change():
     assert [b - a for a, b in zip(result.next_runs, result.next_runs[1:], strict=False)] == [
         timedelta(days=1)
     ] * 2
+
+
+def test_an_at_time_that_daylight_saving_skips_never_runs_and_says_why():
+    result = analyze(
+        parse_schedule("at(2027-03-28T02:30:00)", "Europe/Berlin"), reference=REF, count=1
+    )
+    assert result.never_fires
+    assert len(result.warnings) == 1
+    assert "does not exist in Europe/Berlin" in result.warnings[0], result.warnings
+
+
+def test_an_at_time_that_occurs_twice_runs_once_at_the_first_and_says_so():
+    result = analyze(
+        parse_schedule("at(2027-10-31T02:30:00)", "Europe/Berlin"), reference=REF, count=2
+    )
+    assert result.next_runs == (datetime(2027, 10, 31, 0, 30, tzinfo=UTC),)
+    assert "occurs twice in Europe/Berlin" in result.warnings[0], result.warnings
+
+
+def test_an_ordinary_at_time_has_no_warning():
+    result = analyze(parse_schedule("at(2027-01-05T09:00:00)", "Europe/Berlin"), reference=REF)
+    assert result.warnings == ()

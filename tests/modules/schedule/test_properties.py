@@ -417,3 +417,26 @@ def test_rate_analysis_over_years_matches_step_by_step_brute_force(case):
     max_per_day, min_interval = reference_metrics(zone, runs)
     assert result.max_runs_per_day == max_per_day, context
     assert result.min_interval_minutes == min_interval, context
+
+
+@SETTINGS
+@given(
+    st.sampled_from(ZONES),
+    st.sampled_from(TRANSITION_DAYS),
+    st.integers(-2 * 1440, 2 * 1440),
+    st.integers(-3 * 1440, 3 * 1440),
+)
+def test_at_runs_once_at_the_first_reading_of_its_wall_time_or_never_when_skipped(
+    zone, base, offset, reference_offset
+):
+    local = (base + timedelta(minutes=offset)).replace(tzinfo=None)
+    reference = base + timedelta(minutes=reference_offset)
+    text = f"at({local:%Y-%m-%dT%H:%M:%S})"
+    result = analyze(parse_schedule(text, zone), reference=reference, count=3)
+    tz = ZoneInfo(zone)
+    first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    exists = first.astimezone(tz).replace(tzinfo=None) == local
+    expected = [first] if exists and first >= reference else []
+    context = f"{text} in {zone} from {reference.isoformat()}"
+    assert list(result.next_runs) == expected, context
+    assert result.never_fires == (not expected), context
