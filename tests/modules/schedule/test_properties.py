@@ -440,3 +440,44 @@ def test_at_runs_once_at_the_first_reading_of_its_wall_time_or_never_when_skippe
     context = f"{text} in {zone} from {reference.isoformat()}"
     assert list(result.next_runs) == expected, context
     assert result.never_fires == (not expected), context
+
+
+@SETTINGS
+@given(
+    MINUTE_FIELDS,
+    HOUR_FIELDS,
+    st.one_of(DOM_FIELDS.map(lambda f: (f.text, "?")), DOW_FIELDS.map(lambda f: ("?", f.text))),
+    MONTH_FIELDS,
+    st.sampled_from(TRANSITION_DAYS),
+)
+def test_an_aws_cron_translated_to_unix_cron_is_valid_there_and_runs_the_same(
+    minutes, hours, days, month, reference
+):
+    from modules.schedule import aws_to_unix_cron
+
+    aws = f"cron({minutes.text} {hours.text} {days[0]} {month.text} {days[1]} *)"
+    unix = aws_to_unix_cron(aws)
+    if unix is None:
+        # Only when Google would refuse it: a day the chosen months never have.
+        assert analyze(parse_schedule(aws), reference=reference, count=1).never_fires, aws
+        return
+    expected = analyze(parse_schedule(aws), reference=reference, count=40)
+    got = analyze(parse_schedule(unix, dialect="unix-cron"), reference=reference, count=40)
+    assert got.next_runs == expected.next_runs, f"{aws} -> {unix}"
+    assert got.max_runs_per_day == expected.max_runs_per_day, f"{aws} -> {unix}"
+
+
+@settings(SETTINGS, max_examples=300 if THOROUGH else 10)
+@given(cron_case(), st.integers(1, 30))
+def test_a_suggested_aws_schedule_is_valid_and_keeps_the_limit_it_was_made_for(case, limit):
+    from modules.schedule import suggest_schedule
+
+    expression, zone, reference, _, _ = case
+    schedule = parse_schedule(expression, zone)
+    suggestion = suggest_schedule(schedule, max_runs_per_24h=limit, reference=reference)
+    if suggestion is None:
+        return
+    again = parse_schedule(suggestion.expression, suggestion.timezone)  # valid AWS text
+    assert (again.dialect, again.timezone) == ("aws", zone), suggestion.expression
+    figures = analyze(again, reference=reference, count=0).judged
+    assert figures.max_runs_per_24h <= limit, f"{expression} -> {suggestion.expression}"
