@@ -33,6 +33,14 @@ _YEAR_START = {
 }
 _STARTS = [_YEAR_START[y] for y in range(_YEAR_LO - 1, _YEAR_HI + 3)]
 _MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_TYPE_OF = [
+    (7 if _y % 4 == 0 and (_y % 100 != 0 or _y % 400 == 0) else 0)
+    + (datetime(_y, 1, 1).toordinal() - _FIRST_DAY + 4) % 7
+    for _y in range(_YEAR_LO, _YEAR_HI + 1)
+]
+# _TYPE_PREFIX[kind][i]: years of that kind (leap * 7 + weekday of 1 January) among the first i.
+_TYPE_PREFIX = [[0, *itertools.accumulate(int(t == kind) for t in _TYPE_OF)] for kind in range(14)]
+_REPEAT_WEEK = sum(1 << (7 * k) for k in range(53))
 _ZONE_DAYS: dict[str, tuple] = {}  # zone data, like the transition table itself
 _ZONE_CLUSTERS: dict[tuple[str, int], tuple] = {}
 
@@ -49,6 +57,28 @@ def _leap(year: int) -> bool:
 
 def _year_of(day: int) -> int:
     return _YEAR_LO - 1 + bisect_right(_STARTS, day) - 1
+
+
+def _times(minutes: tuple[int, ...], hours: tuple[int, ...]):
+    """The run times of a day (seconds after midnight), ascending: a ``range`` when they are
+    evenly spaced (``* * * * *``, ``*/5 * * * *``, ``0 */2 * * *``), which bisects like a tuple
+    without building 1,440 numbers."""
+    step_m = minutes[1] - minutes[0] if len(minutes) > 1 else 60
+    even_m = all(b - a == step_m for a, b in itertools.pairwise(minutes))
+    if even_m and minutes[-1] + step_m == minutes[0] + 60:  # the minutes tile the hour
+        step_h = hours[1] - hours[0] if len(hours) > 1 else 0
+        if len(hours) == 1 or (
+            all(b - a == step_h for a, b in itertools.pairwise(hours))
+            and (len(minutes) == 1 or step_h == 1)
+        ):
+            first = hours[0] * 3600 + minutes[0] * 60
+            step = step_m * 60 if len(minutes) > 1 else step_h * 3600
+            return range(first, hours[-1] * 3600 + minutes[-1] * 60 + 1, step or 1)
+    seconds = [m * 60 for m in minutes]
+    times: list[int] = []
+    for h in hours:
+        times += map((h * 3600).__add__, seconds)
+    return tuple(times)
 
 
 def _zone_days(table: ZoneTable) -> tuple:
@@ -116,11 +146,7 @@ class UnixCalendar:
         minutes, hours = spec.minutes, spec.hours
         self.M, self.H = minutes, hours
         self.nM = len(minutes)
-        seconds = [m * 60 for m in minutes]
-        times: list[int] = []
-        for h in hours:
-            times += map((h * 3600).__add__, seconds)
-        self.T = tuple(times)
+        self.T = _times(minutes, hours)
         self.n = len(self.T)
         self.span = self.T[-1] - self.T[0]
         self.Mg = [(b - a) * 60 for a, b in itertools.pairwise(minutes)]
@@ -134,73 +160,108 @@ class UnixCalendar:
         self.dom = spec.day_of_month.days
         self.dow = spec.day_of_week.days  # 1=SUN .. 7=SAT
         self.both = spec.day_rule == "both"
-        self._type_masks: dict[tuple[bool, int], int] = {}
-        self._month_masks: dict[tuple[int, int], int] = {}
+        self._parts: dict[bool, tuple[int, int]] = {}
+        # Weekday pattern of a year starting on each weekday (0=SUN), 53 weeks long.
+        first_week = sum(1 << d for d in range(7) if d + 1 in self.dow)
+        self._weeks = []
+        for weekday in range(7):
+            week = ((first_week >> weekday) | (first_week << (7 - weekday))) & 0x7F
+            self._weeks.append(week * _REPEAT_WEEK)
         self._dom_bits = sum(1 << (d - 1) for d in self.dom)
+        self.kind_masks = self._kind_masks()
+        self._stats: list = [False] * 14
+        self._stats_by_mask: dict[int, tuple | None] = {}
         self._strings: dict[tuple[bool, int], str] = {}
+        self._dens: dict[int, tuple] = {}
 
     # -- calendar ---------------------------------------------------------------------------
     def type_mask(self, leap: bool, weekday: int) -> int:
         """Matching days of a year (bit d = day d) that is leap or not and whose 1 January has
         ``weekday`` (0=SUN .. 6=SAT)."""
-        key = (leap, weekday)
-        mask = self._type_masks.get(key)
-        if mask is None:
-            mask = offset = 0
+        return self.kind_masks[7 * leap + weekday]
+
+    def _kind_masks(self) -> list[int]:
+        """Per year kind (leap * 7 + weekday of 1 January): the day-of-month days of the listed
+        months combined (both/either) with the weekdays repeated over the year."""
+        masks = []
+        for leap in (False, True):
+            in_months, dom_days = self._month_parts(leap)
+            for week in self._weeks:
+                masks.append(dom_days & week if self.both else (dom_days | week) & in_months)
+        return masks
+
+    def _month_parts(self, leap: bool) -> tuple[int, int]:
+        parts = self._parts.get(leap)
+        if parts is None:
+            in_months = dom_days = offset = 0
             for month, base_length in enumerate(_MONTH_LENGTHS, start=1):
                 length = base_length + (1 if leap and month == 2 else 0)
                 if month in self.months:
-                    mask |= self._month_mask(length, (weekday + offset) % 7) << offset
+                    full = (1 << length) - 1
+                    in_months |= full << offset
+                    dom_days |= (self._dom_bits & full) << offset
                 offset += length
-            self._type_masks[key] = mask
-        return mask
-
-    def _month_mask(self, length: int, weekday: int) -> int:
-        key = (length, weekday)
-        bits = self._month_masks.get(key)
-        if bits is None:
-            week = 0
-            for d in range(7):
-                if (weekday + d) % 7 + 1 in self.dow:
-                    week |= 1 << d
-            full = (1 << length) - 1
-            weekly = (week * 0x810204081) & full  # the 7-day pattern repeated 5 times
-            days = self._dom_bits & full
-            bits = self._month_masks[key] = (days & weekly) if self.both else (days | weekly)
-        return bits
+            parts = self._parts[leap] = (in_months, dom_days)
+        return parts
 
     def year_mask(self, year: int) -> int:
         if not _YEAR_LO <= year <= _YEAR_HI:
             return 0
-        return self.type_mask(_leap(year), (_YEAR_START[year] + 4) % 7)
+        return self.kind_masks[_TYPE_OF[year - _YEAR_LO]]
 
     def matches(self, day: int) -> bool:
         year = _year_of(day)
         return bool(self.year_mask(year) >> (day - _YEAR_START[year]) & 1)
 
+    def kind_stats(self, kind: int) -> tuple[int, int, int, int, int | None] | None:
+        """(first, last, count, longest wait, shortest wait) of the matching days of a year
+        kind, in days; None when it has none."""
+        stats = self._stats[kind]
+        if stats is False:
+            mask = self.kind_masks[kind]
+            stats = self._stats_by_mask.get(mask, False)
+            if stats is False:
+                stats = None
+                if mask:
+                    text = format(mask, "b").strip("0")
+                    if "0" not in text:
+                        longest, shortest = 1, (1 if len(text) > 1 else None)
+                    else:
+                        runs = [len(r) + 1 for r in text.split("1")[1:-1]]
+                        longest, shortest = (max(runs), min(runs)) if runs else (1, None)
+                    first = (mask & -mask).bit_length() - 1
+                    stats = (
+                        first,
+                        mask.bit_length() - 1,
+                        len(text) - len(text.replace("1", "")),
+                        longest,
+                        shortest,
+                    )
+                self._stats_by_mask[mask] = stats
+            self._stats[kind] = stats
+        return stats
+
+    def next_kinds(self, kind: int) -> tuple[int, int]:
+        """The two kinds the following year can have (not leap, leap)."""
+        length = 366 if kind >= 7 else 365
+        weekday = (kind % 7 + length) % 7
+        return weekday, 7 + weekday
+
     def longest_wait(self) -> int | None:
         """Most days between consecutive matching days in any sequence of calendar years
-        (None when some year type has none)."""
+        (None when some year kind has none)."""
         worst = 0
-        for leap in (False, True):
-            length = 366 if leap else 365
-            for weekday in range(7):
-                mask = self.type_mask(leap, weekday)
-                if not mask:
+        for kind in range(14):
+            stats = self.kind_stats(kind)
+            if stats is None:
+                return None
+            worst = max(worst, stats[3])
+            length = 366 if kind >= 7 else 365
+            for following in self.next_kinds(kind):
+                after = self.kind_stats(following)
+                if after is None:
                     return None
-                text = format(mask, "b").strip("0")
-                if "0" in text:
-                    worst = max(worst, max(map(len, text.split("1"))) + 1)
-                else:
-                    worst = max(worst, 1)
-                last = mask.bit_length() - 1
-                after = (weekday + length) % 7
-                for next_leap in (False, True):
-                    following = self.type_mask(next_leap, after)
-                    if not following:
-                        return None
-                    first = (following & -following).bit_length() - 1
-                    worst = max(worst, length - last + first)
+                worst = max(worst, length - stats[1] + after[0])
         return worst
 
     def day_mask(self, d0: int, d1: int) -> int:
@@ -267,6 +328,68 @@ class UnixCalendar:
                 best = min(best, self.min_minute_gap)
         return best
 
+    def density(self, a: int, b: int, delta: int) -> int:
+        """max over i in [a, b) of bisect_left(T, T[i] + delta) - i: how the count of a
+        24-hour window changes when its end falls in a piece ``delta`` seconds off the
+        regular day's, worked out per hour block of T instead of per run."""
+        if delta == 0:
+            return 0
+        T = self.T
+        if isinstance(T, range):
+            # Evenly spaced: bisect_left(T, T[i] + delta) = clamp(i + c, 0, n) with
+            # c = ceil(delta / step), so the best i is the first one.
+            c = -(-delta // T.step) if len(T) > 1 else (1 if delta > 0 else 0)
+            return min(c, len(T) - a) if c >= 0 else max(c, -a)
+        if b - a <= 24:
+            return max([bisect_left(T, T[i] + delta) - i for i in range(a, b)])
+        nM = self.nM
+        table = self._dens.get(delta)
+        if table is None:
+            # minute*60 + delta = 3600*hours + rest: the minutes of an hour land in at most two
+            # other hours; within each, the count depends only on the minute.
+            M = self.M
+            shifted = [divmod(m * 60 + delta, 3600) for m in M]
+            offs = [h for h, _ in shifted]
+            values = [bisect_left(M, -(-rest // 60)) - r for r, (_, rest) in enumerate(shifted)]
+            groups = []
+            r = 0
+            while r < nM:
+                hours, start = offs[r], r
+                while r < nM and offs[r] == hours:
+                    r += 1
+                groups.append((hours, start, r, max(values[start:r])))
+            full = [
+                self._block(q, [(g[0], g[1], g[3]) for g in groups]) for q in range(len(self.H))
+            ]
+            table = self._dens[delta] = (values, groups, full)
+        values, groups, full = table
+        qa, qb = a // nM, (b - 1) // nM
+        best = self._block(qa, _clip(groups, values, a - qa * nM, min(b - qa * nM, nM)))
+        if qb > qa:
+            best = max(best, self._block(qb, _clip(groups, values, 0, b - qb * nM)))
+            if qb > qa + 1:
+                best = max(best, *full[qa + 1 : qb])
+        return best
+
+    def _block(self, q: int, groups) -> int:
+        """max of bisect_left(T, T[i] + delta) - i over the minutes ``groups`` of hour block q."""
+        nM = self.nM
+        h = self.H[q]
+        best = None
+        for hours, s, top in groups:
+            hv = h + hours
+            if hv < 0:
+                value = -q * nM - s
+            elif hv >= 24:
+                value = self.n - q * nM - s
+            elif hv in self.in_hour:
+                value = (self.in_hour[hv] - q) * nM + top
+            else:
+                value = (self.below_hour[hv] - q) * nM - s
+            if best is None or value > best:
+                best = value
+        return best
+
 
 class UnixPolicyEngine:
     """Figures of one unix-cron schedule under one daylight-saving policy."""
@@ -277,7 +400,6 @@ class UnixPolicyEngine:
         self.every = policy[0] == "all"
         self.shift = policy[1] == "shift"
         self._rel: dict[tuple, tuple] = {}
-        self._dens: dict[int, tuple] = {}
         self._irregular = _zone_days(self.table)[3]
 
     # -- one day --------------------------------------------------------------------------------
@@ -397,8 +519,14 @@ class UnixPolicyEngine:
         T = self.cal.T
         best = 0
         count = len(pieces)
+        n = self.cal.n
         for k in range(count):
             bp, ip, jp = pieces[k]
+            if jp - ip == n and k + 1 < count and pieces[k + 1] == (bp + DAY, 0, n):
+                # A whole day followed by the next whole day at the same offset: every
+                # window holds the rest of this day and the same times of the next, n runs.
+                best = max(best, n)
+                continue
             best = max(best, jp - ip)  # the window from this piece's first run, at least
             before = 0
             q = k + 1
@@ -413,63 +541,12 @@ class UnixPolicyEngine:
                 if b > a:
                     bq, iq, _ = pieces[q]
                     delta = bp + DAY - bq
-                    best = max(best, jp + before - iq + self._density(a, b, delta))
+                    best = max(best, jp + before - iq + self.cal.density(a, b, delta))
                 before += sizes[q]
                 low = b
                 q += 1
             if low < jp:
                 best = max(best, jp - low + before)
-        return best
-
-    def _density(self, a: int, b: int, delta: int) -> int:
-        """max over i in [a, b) of bisect_left(T, T[i] + delta) - i."""
-        if delta == 0:
-            return 0
-        T = self.cal.T
-        if b - a <= 24:
-            return max([bisect_left(T, T[i] + delta) - i for i in range(a, b)])
-        cal = self.cal
-        nM, H, M = cal.nM, cal.H, cal.M
-        table = self._dens.get(delta)
-        if table is None:
-            # minute*60 + delta = 3600*hours + rest: the minutes of an hour fall in at most two
-            # later (or earlier) hours; within each, the count only depends on the minute.
-            offs, values = [], []
-            for r, m in enumerate(M):
-                hours, rest = divmod(m * 60 + delta, 3600)
-                offs.append(hours)
-                values.append(bisect_left(M, -(-rest // 60)) - r)
-            groups = _groups(offs, values, 0, nM)
-            full_best = [self._block(q, groups) for q in range(len(H))]
-            table = self._dens[delta] = (offs, values, groups, full_best)
-        offs, values, _full_groups, full_best = table
-        qa, qb = a // nM, (b - 1) // nM
-        best = self._block(qa, _groups(offs, values, a - qa * nM, min(b - qa * nM, nM)))
-        if qb > qa:
-            tail = self._block(qb, _groups(offs, values, 0, b - qb * nM))
-            best = max(best, tail)
-            if qb > qa + 1:
-                best = max(best, *full_best[qa + 1 : qb])
-        return best
-
-    def _block(self, q: int, groups) -> int:
-        """max of bisect_left(T, T[i] + delta) - i over the minutes of hour block q."""
-        cal = self.cal
-        nM = cal.nM
-        h = cal.H[q]
-        best = None
-        for hours, s, top in groups:
-            hv = h + hours
-            if hv < 0:
-                value = -q * nM - s
-            elif hv >= 24:
-                value = cal.n - q * nM - s
-            elif hv in cal.in_hour:
-                value = (cal.in_hour[hv] - q) * nM + top
-            else:
-                value = (cal.below_hour[hv] - q) * nM - s
-            if best is None or value > best:
-                best = value
         return best
 
     # -- next runs --------------------------------------------------------------------------------
@@ -574,16 +651,64 @@ class UnixWindow:
             days = [c0 + d for d in _bit_list(pattern)]
             changes = range(bisect_left(tau, c0 * DAY - DAY), bisect_right(tau, (c1 + 1) * DAY))
             self.kinds.append((days, changes))
-        _, zone_bits, zone_base, _ = _zone_days(table)
-        width = d1 - d0 + 1
-        x_days = zone_bits >> d0 - zone_base if d0 >= zone_base else zone_bits << zone_base - d0
-        x_days &= (1 << width) - 1
-        x_days |= (1 << (self.clip_lo - d0)) - 1
-        cut = self.clip_hi - d0 + 1
-        x_days |= ((1 << width) - 1) >> cut << cut
-        match = cal.day_mask(d0, d1)
-        self.regular = (match & ~x_days).bit_count()
-        self.pair_gap = _regular_pair_gap(match, x_days, wait, cal.span) if self.regular else None
+        zone_days, zone_bits, zone_base, _ = _zone_days(table)
+        x_count = (
+            bisect_right(zone_days, self.clip_hi)
+            - bisect_left(zone_days, self.clip_lo)
+            + (self.clip_lo - d0)
+            + (d1 - self.clip_hi)
+        )
+        if not self._count_regular(x_count):
+            width = d1 - d0 + 1
+            x_days = zone_bits >> d0 - zone_base if d0 >= zone_base else zone_bits << zone_base - d0
+            x_days &= (1 << width) - 1
+            x_days |= (1 << (self.clip_lo - d0)) - 1
+            cut = self.clip_hi - d0 + 1
+            x_days |= ((1 << width) - 1) >> cut << cut
+            match = cal.day_mask(d0, d1)
+            self.regular = (match & ~x_days).bit_count()
+            self.pair_gap = (
+                _regular_pair_gap(match, x_days, wait, cal.span) if self.regular else None
+            )
+
+    def _count_regular(self, x_count: int) -> bool:
+        """Regular matching days and the shortest gap between regular neighbours from counts
+        alone, when the whole years inside the window have more of them than the X days could
+        spoil (an X day is in at most two pairs of consecutive matching days). False: use the
+        day masks."""
+        cal = self.cal
+        y0, y1 = max(_year_of(self.d0) + 1, _YEAR_LO), min(_year_of(self.d1) - 1, _YEAR_HI)
+        if y1 < y0:
+            return False
+        days = pairs = 0
+        closest = None
+        present = []
+        for kind in range(14):
+            years = _TYPE_PREFIX[kind][y1 + 1 - _YEAR_LO] - _TYPE_PREFIX[kind][y0 - _YEAR_LO]
+            if years:
+                stats = cal.kind_stats(kind)
+                if stats is None:
+                    return False
+                present.append((kind, years, stats))
+                days += years * stats[2]
+                if stats[4] is not None and (closest is None or stats[4] < closest):
+                    closest = stats[4]
+        if days - x_count < 2 or closest is None:
+            return False
+        for kind, years, stats in present:
+            mask = cal.kind_masks[kind]
+            pairs += years * (mask & (mask >> closest)).bit_count()
+            # Across New Year: a pair closer than `closest` would make the counts wrong.
+            length = 366 if kind >= 7 else 365
+            for following in cal.next_kinds(kind):
+                after = cal.kind_stats(following)
+                if after is not None and length - stats[1] + after[0] < closest:
+                    return False
+        if pairs <= 2 * x_count:
+            return False
+        self.regular = days - x_count
+        self.pair_gap = closest * DAY - cal.span
+        return True
 
     def flags(self, engine: UnixPolicyEngine) -> tuple[bool, bool]:
         """(touched, differs) over the changes in [lo - 1 day, hi + 1 day), as
@@ -625,15 +750,13 @@ def _bit_list(mask: int) -> list[int]:
     return out
 
 
-def _groups(offs: list[int], values: list[int], r0: int, r1: int) -> list[tuple[int, int, int]]:
-    """(hour offset, first minute index, best value) of each run of equal offsets in r0..r1."""
+def _clip(groups, values: list[int], r0: int, r1: int) -> list[tuple[int, int, int]]:
+    """The minute groups of one hour restricted to minute indices r0..r1."""
     out = []
-    r = r0
-    while r < r1:
-        hours, s = offs[r], r
-        while r < r1 and offs[r] == hours:
-            r += 1
-        out.append((hours, s, max(values[s:r])))
+    for hours, s, e, _ in groups:
+        lo, hi = max(s, r0), min(e, r1)
+        if lo < hi:
+            out.append((hours, lo, max(values[lo:hi])))
     return out
 
 
