@@ -53,7 +53,7 @@ def clear_zone_caches() -> None:
 
 def prepare_zone(table: ZoneTable) -> None:
     """Build a zone's day tables now (the benchmark reports this first-use cost)."""
-    _zone_clusters(table, 3)
+    _zone_clusters(table, 2)
 
 
 def _leap(year: int) -> bool:
@@ -69,16 +69,14 @@ def _times(minutes: tuple[int, ...], hours: tuple[int, ...]):
     evenly spaced (``* * * * *``, ``*/5 * * * *``, ``0 */2 * * *``), which bisects like a tuple
     without building 1,440 numbers."""
     step_m = minutes[1] - minutes[0] if len(minutes) > 1 else 60
-    even_m = all(b - a == step_m for a, b in itertools.pairwise(minutes))
+    even_m = minutes == tuple(range(minutes[0], minutes[-1] + 1, step_m))
     if even_m and minutes[-1] + step_m == minutes[0] + 60:  # the minutes tile the hour
-        step_h = hours[1] - hours[0] if len(hours) > 1 else 0
-        if len(hours) == 1 or (
-            all(b - a == step_h for a, b in itertools.pairwise(hours))
-            and (len(minutes) == 1 or step_h == 1)
-        ):
+        step_h = hours[1] - hours[0] if len(hours) > 1 else 1
+        even_h = hours == tuple(range(hours[0], hours[-1] + 1, step_h))
+        if even_h and (len(minutes) == 1 or step_h == 1):
             first = hours[0] * 3600 + minutes[0] * 60
             step = step_m * 60 if len(minutes) > 1 else step_h * 3600
-            return range(first, hours[-1] * 3600 + minutes[-1] * 60 + 1, step or 1)
+            return range(first, hours[-1] * 3600 + minutes[-1] * 60 + 1, step)
     seconds = [m * 60 for m in minutes]
     times: list[int] = []
     for h in hours:
@@ -121,6 +119,7 @@ def _zone_clusters(table: ZoneTable, radius: int) -> tuple:
                 spans.append([d - radius, d + radius])
         starts, ends, classes = [], [], []
         members: dict[tuple, list[int]] = {}
+        shapes: dict[tuple, int] = {}
         for index, (c0, c1) in enumerate(spans):
             wall = c0 * DAY
             i0 = bisect_left(table.wall_before, wall - DAY)
@@ -133,13 +132,17 @@ def _zone_clusters(table: ZoneTable, radius: int) -> tuple:
                 c1 - c0,
             )
             year = _year_of(c0)
-            position = (_leap(year), (_YEAR_START[year] + 4) % 7, c0 - _YEAR_START[year])
-            klass = (shape, position, _leap(year + 1))
+            kind = 7 * _leap(year) + (_YEAR_START[year] + 4) % 7
+            length = 366 if kind >= 7 else 365
+            following = 7 * _leap(year + 1) + (kind % 7 + length) % 7
+            # Shape as a small number: the same changes relative to the first day.
+            shape_id = shapes.setdefault(shape, len(shapes))
+            klass = (shape_id, kind, c0 - _YEAR_START[year], following, c1 - c0)
             starts.append(c0)
             ends.append(c1)
             classes.append(klass)
             members.setdefault(klass, []).append(index)
-        hit = _ZONE_CLUSTERS[key] = (starts, ends, classes, members)
+        hit = _ZONE_CLUSTERS[key] = (starts, ends, classes, list(members.items()))
     return hit
 
 
@@ -285,16 +288,6 @@ class UnixCalendar:
             parts.append(text)
         whole = int("".join(parts), 2) >> (d0 - _YEAR_START[y0])
         return whole & ((1 << (d1 - d0 + 1)) - 1)
-
-    def pattern(self, d0: int, d1: int) -> int:
-        """Matching days d0..d1 as a bit mask (bit i = day d0 + i); a short span."""
-        year = _year_of(d0)
-        start = _YEAR_START[year]
-        bits = self.year_mask(year) >> (d0 - start)
-        following = _YEAR_START[year + 1]
-        if d1 >= following:
-            bits |= self.year_mask(year + 1) << (following - d0)
-        return bits & ((2 << (d1 - d0)) - 1)
 
     def matching_days(self, d0: int, d1: int):
         """Matching days in [d0, d1], ascending."""
@@ -611,7 +604,7 @@ class UnixWindow:
         if not self.usable:
             return
         self.wait = wait
-        radius = max(3, wait + 1)
+        radius = max(2, wait + 1)
         self.d0, self.d1 = d0, d1 = lo // DAY - 2, hi // DAY + 2
         self.clip_lo, self.clip_hi = lo // DAY + 2, (hi - 2 * DAY) // DAY  # unclipped days
         starts, ends, _classes, members = _zone_clusters(table, radius)
@@ -643,15 +636,21 @@ class UnixWindow:
         self.edge_changes = [*range(t0, min(t1, low_t)), *range(max(t0, high_t), t1)]
         seen = set()
         self.kinds = []
-        for klass, indices in members.items():
+        masks = cal.kind_masks
+        for (shape_id, kind, doy, following, span), indices in members:
             at = bisect_left(indices, k0)
             if at == len(indices) or indices[at] >= k1:
                 continue
-            c0, c1 = starts[indices[at]], ends[indices[at]]
-            pattern = cal.pattern(c0, c1)
-            key = (klass[0], pattern)
+            # Matching days of the cluster from its calendar position (same for every one).
+            pattern = masks[kind] >> doy
+            length = 366 if kind >= 7 else 365
+            if doy + span >= length:
+                pattern |= masks[following] << (length - doy)
+            pattern &= (2 << span) - 1
+            key = (shape_id, pattern)
             if key in seen:
                 continue
+            c0, c1 = starts[indices[at]], ends[indices[at]]
             seen.add(key)
             days = [c0 + d for d in _bit_list(pattern)]
             changes = range(bisect_left(tau, c0 * DAY - DAY), bisect_right(tau, (c1 + 1) * DAY))
