@@ -415,6 +415,9 @@ def _exposure_validator(types: tuple[str, ...], what: str):
         key, public = _EXPOSURE[azure_types.canonical(args.resource_type)]
         value = _text(plain(args.props), key)
         disabled = "Disabled" if isinstance(public, str) else False
+        if isinstance(value, str) and isinstance(public, str):
+            # ARM reads enum values without regard to case or surrounding spaces.
+            value = {"enabled": public, "disabled": disabled}.get(value.strip().casefold(), value)
         if value is None or value == public:
             shown = "unset (Azure's default is public)" if value is None else repr(value)
             report(

@@ -329,8 +329,9 @@ def check_act_as_at_project(grant: Grant, _config: Mapping[str, Any]) -> Iterato
 
 NO_PROJECT_ACT_AS = ResourceValidationPolicy(
     name="gcp-iam-no-project-level-service-account-user",
-    description="Service Account User and Token Creator are granted on one service account, "
-    "never on a project, folder or organization (checkov CKV_GCP_41).",
+    description="Service Account User, Token Creator and any role whose published permissions "
+    "act as or mint credentials of service accounts are granted on one service account, never "
+    "on a project, folder or organization (checkov CKV_GCP_41).",
     validate=_grant_validator(check_act_as_at_project, {}),
 )
 
@@ -377,8 +378,9 @@ def _impersonation(args: ResourceValidationArgs, report: ReportViolation) -> Non
 
 NO_PROJECT_IMPERSONATION = ResourceValidationPolicy(
     name="gcp-iam-no-project-level-impersonation",
-    description="No roles that impersonate or manage service accounts on a project, folder or "
-    "organization (checkov CKV_GCP_49, CKV_GCP_44, CKV_GCP_45).",
+    description="No roles that impersonate or manage service accounts, or rewrite the scope's "
+    "IAM, on a project, folder or organization, by checkov's list and Google's published "
+    "permissions (checkov CKV_GCP_49, CKV_GCP_44, CKV_GCP_45).",
     validate=_impersonation,
     config_schema=settings.schema(IMPERSONATION_SCHEMA),
 )

@@ -322,3 +322,12 @@ def test_a_not_action_padded_with_spaces_is_not_trusted_to_subtract(run) -> None
     }
     messages = run(azure.CUSTOM_ROLE_NO_WILDCARD, DEFINITION, definition(block))
     assert any("grant access" in m for m in messages), (where(DEFINITION), messages)
+
+
+@pytest.mark.parametrize(("value", "public"), [(" enabled", True), ("DISABLED", False)])
+def test_public_network_access_is_read_in_any_case(run, value, public) -> None:
+    type_ = "azure-native:datafactory/v20180601:Factory"
+    messages = run(azure.FACTORY_PUBLIC_NETWORK, type_, {"publicNetworkAccess": value})
+    assert bool(messages) is public, (where(type_), value, messages)
+    if public:
+        assert "reachable from the internet" in messages[0], (where(type_), messages)
