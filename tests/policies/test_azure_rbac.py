@@ -5,6 +5,8 @@ in the same stack."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policies import azure, azure_roles, azure_types
 from tests.policies.conftest import urn
@@ -331,3 +333,27 @@ def test_public_network_access_is_read_in_any_case(run, value, public) -> None:
     assert bool(messages) is public, (where(type_), value, messages)
     if public:
         assert "reachable from the internet" in messages[0], (where(type_), messages)
+
+
+# --- properties of the matcher ------------------------------------------------------------------
+_OPERATION = st.from_regex(
+    r"[A-Za-z][A-Za-z0-9.]{0,12}(/[A-Za-z0-9*?\[\]. ]{1,12}){1,4}", fullmatch=True
+)
+
+
+@given(operation=_OPERATION)
+def test_azure_wildcards_are_only_stars_and_case_does_not_matter(operation: str) -> None:
+    assert azure_roles.matches("*", operation), operation
+    assert azure_roles.matches(operation.swapcase().replace("*", "x"), operation.replace("*", "x"))
+    literal = operation.replace("*", "")
+    if "?" in literal or "[" in literal:
+        # fnmatch would widen these; Azure reads them as the characters they are.
+        assert not azure_roles.matches(literal, literal.replace("?", "Q").replace("[", "(")), (
+            literal
+        )
+
+
+@given(text=st.text(max_size=200))
+def test_any_role_definition_id_text_is_a_guid_or_none_never_an_error(text: str) -> None:
+    guid = azure_roles.role_guid(text)
+    assert guid is None or (len(guid) == 36 and guid == guid.lower()), (text, guid)
