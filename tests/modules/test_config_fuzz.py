@@ -33,7 +33,9 @@ KEYS = [
     "startDate", "endDate", "scheduleGroup", "retryAttempts", "alarmActions", "tags",
     "permissions", "passRoles", "executionRoleArn", "description", "cloud", "sid", "actions",
     "resources", "nmae", "schedul", "<<", "1", "mlsched:pipelines", "mlsched:tags",
-    "mlsched:pipeline", "aws:region", "pipelines", "a:b:c", "",
+    "mlsched:pipeline", "aws:region", "pipelines", "a:b:c", "", "secure", "MLSCHED:pipelines",
+    "mlshced:tags", "azure-native:subscriptionId", "alert", "alertChannels", "pulumi:tags",
+    "environment", "type", "items", "default", "value", "secret",
 ]  # fmt: skip
 # Scalars whose meaning differs between YAML 1.1, YAML 1.2 and yaml.v3, or that AWS refuses.
 TOKENS = [
@@ -103,6 +105,14 @@ def stack_file() -> st.SearchStrategy[str]:
             "- config\n",
             "config: 3\n",
             "\ufeffconfig: {}\n",
+            "config:\n  mlsched:pipelines:\n    secure: v1:AAAA\n",
+            "config:\n  mlsched:tags: {team: {secure: v1:AAAA}}\n",
+            "config:\n  aws:region: {secure: v1:AAAA}\n  mlsched:pipelines: [{name: a}]\n",
+            "environment: [ml/dev]\nconfig: {}\n",
+            "environment: {imports: [a], values: {pulumiConfig: {x: 1}}}\nconfig: {}\n",
+            "environment: 3\nconfig: {}\n",
+            "config:\n  1: a\n  pipelines: []\n",
+            "encryptionsalt: [a]\nconfig: {}\n",
             'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
             + "".join(
                 f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n"
@@ -114,6 +124,25 @@ def stack_file() -> st.SearchStrategy[str]:
         lambda t: t[0][: t[1]] + t[2] + t[0][t[1] :]
     )
     return st.one_of(structured, odd, mutated, text)
+
+
+def project_file() -> st.SearchStrategy[str]:
+    """Pulumi.yaml with random `config:` declarations (the CLI applies them to every stack)."""
+    declaration = st.dictionaries(st.sampled_from(KEYS), node(), max_size=4).map(
+        lambda d: "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in d.items()) + "}"
+    )
+    config = st.dictionaries(
+        st.sampled_from(KEYS) | text.map(json.dumps), st.one_of(node(), declaration), max_size=4
+    ).map(lambda c: "config:\n" + "".join(f"  {json.dumps(k)}: {v}\n" for k, v in c.items()))
+    extra = st.sampled_from(
+        ["", "main: src/\n", "stackConfigDir: x\n", "requiredPulumiVersion: '>=3'\n", "config: x\n"]
+    )
+    runtime = st.sampled_from(
+        ["python", "{name: python, options: {toolchain: uv}}", "nodejs", "{}"]
+    )
+    return st.tuples(runtime, extra, config).map(
+        lambda t: f"name: mlsched\nruntime: {t[0]}\n{t[1]}{t[2]}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +199,59 @@ def test_the_plan_exits_2_with_a_message_never_a_traceback(repo: Path, document:
     assert "Traceback" not in err.getvalue() + out.getvalue()
     if code == 2:
         assert "plan: error:" in err.getvalue()
+
+
+@settings(max_examples=1_000 if THOROUGH else 60)
+@given(project=project_file(), document=stack_file())
+def test_any_project_config_ends_in_a_config_or_the_projects_clear_error(
+    repo: Path, project: str, document: str
+) -> None:
+    (repo / "Pulumi.yaml").write_text(project, encoding="utf-8")
+    try:
+        load(repo, document)
+    except ConfigError as error:
+        message = str(error)
+        assert "Pulumi." in message or f"stack '{STACK}'" in message, message
+    finally:
+        shutil.copy(REPO / "stacks" / "prod" / "Pulumi.yaml", repo / "Pulumi.yaml")
+
+
+def policy_config() -> st.SearchStrategy[str]:
+    names = st.sampled_from(["p", "q", "all", "environments", "P", "enforcementLevel", ""])
+    levels = st.sampled_from(["advisory", "mandatory", "Mandatory", "disabled", "", "remediate"])
+    value = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | levels | st.text(max_size=5),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.sampled_from(["enforcementLevel", "limit", "limt", "x"]), inner)
+        ),
+        max_leaves=8,
+    )
+    document = st.dictionaries(names, value, max_size=4).map(json.dumps)
+    return document | text | document.map(lambda d: d[: len(d) // 2])
+
+
+@settings(max_examples=1_000 if THOROUGH else 80)
+@given(document=policy_config())
+def test_any_policy_config_file_ends_in_a_config_or_a_clear_error(
+    tmp_path_factory: pytest.TempPathFactory, document: str
+) -> None:
+    from tools.policy_client import (
+        PolicyConfigError,
+        PolicyInfo,
+        load_pack_config,
+        reconcile_config,
+    )
+
+    schema = {"properties": {"limit": {"type": "integer", "default": 3}}}
+    policies = {
+        "p": PolicyInfo("p", "a rule", "advisory", schema),
+        "q": PolicyInfo("q", "another", "mandatory"),
+    }
+    path = tmp_path_factory.mktemp("policy") / "dev.json"
+    path.write_text(document, encoding="utf-8")
+    try:
+        reconcile_config(policies, load_pack_config(path, expected=policies), where=str(path))
+    except PolicyConfigError as error:
+        message = str(error)
+        assert str(path) in message, message

@@ -304,3 +304,20 @@ def test_the_sdks_own_stack_trace_function_is_back_after_a_run(mini: Path) -> No
     before = sdk_resource._get_stack_trace
     run_stack(mini, "test")
     assert sdk_resource._get_stack_trace is before
+
+
+def test_a_stack_importing_esc_environments_runs_with_a_warning_naming_them(
+    tmp_path: Path,
+) -> None:
+    # The CLI merges the environments' pulumiConfig; offline they cannot be opened, so say so.
+    stacks = Path(__file__).resolve().parents[2] / "stacks" / "dev"
+    folder = tmp_path / "stacks" / "e"
+    folder.mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        (folder / name).write_text((stacks / name).read_text())
+    (folder / "Pulumi.e.yaml").write_text(
+        "environment: [ml/dev]\nconfig:\n  aws:region: us-east-1\n"
+    )
+    run = run_stack(folder, "e")
+    assert any("imports ESC environments (ml/dev)" in w for w in run.warnings), run.warnings
