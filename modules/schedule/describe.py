@@ -69,7 +69,11 @@ def _step(values: tuple[int, ...]) -> int | None:
 
 def _times(spec: CronSpec, zone: str) -> tuple[str, bool]:
     """The time-of-day part, and whether it already names the time zone."""
-    minutes, hours = spec.minutes, spec.hours
+    return _clock(spec.minutes, spec.hours, zone)
+
+
+def _clock(minutes: tuple[int, ...], hours: tuple[int, ...], zone: str) -> tuple[str, bool]:
+    """Runs at every minute of ``minutes`` in every hour of ``hours`` (both ascending)."""
     if len(minutes) * len(hours) <= 4:
         clock = [f"{h:02d}:{m:02d}" for h in hours for m in minutes]
         return f"At {_join(clock)} {zone}", True
@@ -181,13 +185,19 @@ def _describe_adf(spec, zone: str) -> str:
     every = "" if spec.interval == 1 else f"{spec.interval} "
     unit = spec.frequency.lower() + ("s" if spec.interval > 1 else "")
     if spec.fixed_interval is not None:
-        return f"Every {every}{unit} from {spec.start:%Y-%m-%d %H:%M:%S} {label}"
+        text = f"Every {every}{unit} from {spec.start:%Y-%m-%d %H:%M:%S} {label}"
+        if spec.end is not None:
+            text += f", before {spec.end:%Y-%m-%d %H:%M:%S}"
+        return text
     times = spec.times_of_day
-    if len(times) <= 4:
-        clock = _join([f"{t // 3600:02d}:{t // 60 % 60:02d}" for t in times])
-        head = f"At {clock} {label}"
+    named = True
+    if times[0] % 60:  # startTime's seconds (no schedule hours/minutes): a single time
+        head = f"At {times[0] // 3600:02d}:{times[0] // 60 % 60:02d}:{times[0] % 60:02d} {label}"
     else:
-        head = f"{len(times)} times a day {label}"
+        # hours x minutes, like a cron's fields: the same wording says exactly which times.
+        hours = tuple(sorted({t // 3600 for t in times}))
+        minutes = tuple(sorted({t // 60 % 60 for t in times}))
+        head, named = _clock(minutes, hours, label)
     if spec.frequency == "Day":
         days = "every day" if spec.interval == 1 else f"every {spec.interval} days"
     elif spec.frequency == "Week":
@@ -197,8 +207,18 @@ def _describe_adf(spec, zone: str) -> str:
             days += f", every {spec.interval} weeks"
     else:
         parts = []
-        for n in spec.month_days:
-            parts.append("the last day" if n == -1 else f"day {n}")
+        positive = sorted(n for n in spec.month_days if n > 0)
+        if positive:
+            parts.append(
+                f"day{'s' if len(positive) > 1 else ''} {_join([str(n) for n in positive])}"
+            )
+        for n in sorted((n for n in spec.month_days if n < 0), reverse=True):
+            # -1 is the last day, -2 the day before it (Microsoft: "-1 = last day").
+            parts.append(
+                "the last day"
+                if n == -1
+                else f"{-n - 1} day{'s' if n < -2 else ''} before the last day"
+            )
         for weekday, occurrence in spec.occurrences:
             if occurrence == 0:
                 parts.append(f"every {_DAYS[weekday - 1]}")
@@ -212,7 +232,10 @@ def _describe_adf(spec, zone: str) -> str:
         days = f"on {_join(parts)} of " + (
             "every month" if spec.interval == 1 else f"every {spec.interval} months"
         )
-    return f"{head}, {days}"
+    text = f"{head}, {days}" + ("" if named else f", in {label}")
+    if spec.end is not None:  # endTime is exclusive: nothing at or after it runs
+        text += f", before {spec.end:%Y-%m-%d %H:%M:%S}"
+    return text
 
 
 __all__ = ["DAY_NAMES", "describe"]

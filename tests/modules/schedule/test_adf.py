@@ -356,3 +356,51 @@ def test_a_bad_number_is_shown_bare() -> None:
             dialect="adf-recurrence",
         )
     assert "recurrence.interval 0 is outside 1..1000" in str(caught.value)
+
+
+_BERLIN = {"startTime": "2026-01-01T06:00:00", "timeZone": "W. Europe Standard Time"}
+
+
+@pytest.mark.parametrize(
+    ("recurrence", "text"),
+    [
+        (
+            {
+                "frequency": "Day",
+                **_BERLIN,
+                "schedule": {"hours": [8, 9, 10, 11, 12], "minutes": [15]},
+            },
+            "Every hour at minute 15, 08:15-12:15 W. Europe Standard Time (Europe/Berlin), "
+            "every day",
+        ),
+        (
+            {
+                "frequency": "Day",
+                **_BERLIN,
+                "schedule": {"hours": list(range(24)), "minutes": [0, 30]},
+            },
+            "At minutes 0 and 30 of every hour, every day, in W. Europe Standard Time "
+            "(Europe/Berlin)",
+        ),
+        (
+            {"frequency": "Month", **_BERLIN, "schedule": {"monthDays": [-2, 1, -1]}},
+            "At 06:00 W. Europe Standard Time (Europe/Berlin), on day 1, the last day and "
+            "1 day before the last day of every month",
+        ),
+        (
+            {
+                "frequency": "Day",
+                "startTime": "2026-01-01T06:00:30",
+                "timeZone": "W. Europe Standard Time",
+            },
+            "At 06:00:30 W. Europe Standard Time (Europe/Berlin), every day",
+        ),
+        (
+            {"frequency": "Day", "interval": 2, **_BERLIN, "endTime": "2026-03-01T00:00:00"},
+            "At 06:00 W. Europe Standard Time (Europe/Berlin), every 2 days, "
+            "before 2026-03-01 00:00:00",
+        ),
+    ],
+)
+def test_the_description_says_which_times_which_days_and_until_when(recurrence, text):
+    assert _adf(recurrence).description == text
