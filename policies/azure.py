@@ -26,9 +26,14 @@ from pulumi_policy import (
 from policies import azure_roles, azure_types
 from policies.values import as_list, dig, is_unknown, plain, unknown
 
+# Every resource that gives a principal a role at a scope: a standing assignment, and Privileged
+# Identity Management's active and eligible ones (an eligible principal activates the role itself).
 ASSIGNMENTS = {
     "azure-native:authorization:RoleAssignment": "roleDefinitionId",
     "azure:authorization/assignment:Assignment": "roleDefinitionId",
+    "azure-native:authorization:PimRoleEligibilitySchedule": "roleDefinitionId",
+    "azure:pim/activeRoleAssignment:ActiveRoleAssignment": "roleDefinitionId",
+    "azure:pim/eligibleRoleAssignment:EligibleRoleAssignment": "roleDefinitionId",
 }
 DEFINITIONS = {
     "azure-native:authorization:RoleDefinition": ("permissions", "assignableScopes"),

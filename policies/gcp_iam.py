@@ -417,12 +417,73 @@ def check_public_members(grant: Grant, _config: Mapping[str, Any]) -> Iterator[s
             )
 
 
+# Cloud Storage's legacy ACLs grant to entities, not IAM members: `allUsers`,
+# `allAuthenticatedUsers`, `domain-<domain>` (https://cloud.google.com/storage/docs/access-control/lists),
+# singly (`entity`) or as `ROLE:entity` pairs (`roleEntities`), or through a canned ACL.
+ACL_ENTITY = {
+    "gcp:storage/bucketAccessControl:BucketAccessControl": "entity",
+    "gcp:storage/defaultObjectAccessControl:DefaultObjectAccessControl": "entity",
+    "gcp:storage/objectAccessControl:ObjectAccessControl": "entity",
+}
+ACL_LISTS = (
+    "gcp:storage/bucketACL:BucketACL",
+    "gcp:storage/defaultObjectACL:DefaultObjectACL",
+    "gcp:storage/objectACL:ObjectACL",
+)
+PUBLIC_CANNED_ACLS = frozenset({"publicread", "publicreadwrite", "authenticatedread"})
+
+
+def _acl_entity_reach(entity: Any) -> str | None:
+    if not isinstance(entity, str):
+        return None
+    text = entity.strip()
+    if text.casefold() in _PUBLIC:
+        return "anyone on the internet (or any Google account)"
+    if text.casefold().startswith("domain-"):
+        return "every account of the domain"
+    return None
+
+
+def check_public_acls(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    props = plain(args.props)
+    entries: list[tuple[str, Any]] = []
+    if args.resource_type in ACL_ENTITY:
+        key = ACL_ENTITY[args.resource_type]
+        entries.append((key, props.get(key)))
+    elif args.resource_type in ACL_LISTS:
+        for name in ("predefinedAcl", "defaultAcl"):
+            canned = props.get(name)
+            if isinstance(canned, str) and canned.strip().casefold() in PUBLIC_CANNED_ACLS:
+                report(
+                    f"{args.name}: {name} {canned!r} opens the bucket or its objects to every "
+                    "Google account or the internet. Use uniform bucket-level access with IAM "
+                    "grants to the accounts that need it.",
+                    None,
+                )
+        for index, pair in enumerate(as_list(props.get("roleEntities"))):
+            if isinstance(pair, str) and ":" in pair:
+                entries.append((f"roleEntities[{index}]", pair.split(":", 1)[1]))
+    for key, entity in entries:
+        reach = _acl_entity_reach(entity)
+        if reach is not None:
+            report(
+                f"{args.name}: {key} grants access to {entity.strip()}, that is {reach}. Use "
+                "uniform bucket-level access with IAM grants to the accounts that need it.",
+                None,
+            )
+
+
+def _public_members(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    _grant_validator(check_public_members, {})(args, report)
+    check_public_acls(args, report)
+
+
 NO_PUBLIC_MEMBERS = ResourceValidationPolicy(
     name="gcp-iam-no-public-members",
     description="No IAM grant to allUsers or allAuthenticatedUsers, nor to a whole domain, "
     "customer, identity pool or every service account of a scope (checkov CKV_GCP_28, "
-    "CKV_GCP_99, CKV_GCP_102).",
-    validate=_grant_validator(check_public_members, {}),
+    "CKV_GCP_99, CKV_GCP_102), in IAM grants and Cloud Storage ACLs.",
+    validate=_public_members,
 )
 
 

@@ -357,3 +357,30 @@ def test_azure_wildcards_are_only_stars_and_case_does_not_matter(operation: str)
 def test_any_role_definition_id_text_is_a_guid_or_none_never_an_error(text: str) -> None:
     guid = azure_roles.role_guid(text)
     assert guid is None or (len(guid) == 36 and guid == guid.lower()), (text, guid)
+
+
+@pytest.mark.parametrize(
+    "type_",
+    [
+        "azure-native:authorization:PimRoleEligibilitySchedule",
+        "azure:pim/activeRoleAssignment:ActiveRoleAssignment",
+        "azure:pim/eligibleRoleAssignment:EligibleRoleAssignment",
+    ],
+)
+def test_privileged_identity_management_assignments_are_judged_like_standing_ones(
+    run, type_
+) -> None:
+    messages = run(azure.ROLE_ASSIGNMENT_LEAST_PRIVILEGE, type_, assignment(OWNER_GUID, SUB))
+    assert any("assigns Owner" in m for m in messages), (where(type_), messages)
+    messages = run(azure.ROLE_ASSIGNMENT_SCOPE, type_, assignment(OWNER_GUID, SUB))
+    assert any("a subscription" in m for m in messages), (where(type_), messages)
+
+
+def test_every_assignment_and_definition_token_is_one_an_sdk_registers() -> None:
+    import importlib
+
+    for token in [*azure.ASSIGNMENTS, *azure.DEFINITIONS, *azure_types.CLASSIC]:
+        package, module, class_name = token.split(":")
+        sdk = "pulumi_azure_native" if package == "azure-native" else "pulumi_azure"
+        found = importlib.import_module(f"{sdk}.{module.split('/')[0]}")
+        assert getattr(found, class_name).pulumi_type == token, token

@@ -281,3 +281,51 @@ def test_a_custom_role_with_unknown_permissions_is_not_passed(stack) -> None:
     found = stack.run(gcp_iam.CUSTOM_ROLE_GRANTS)
     assert [u for _, u in found] == ["grant"], (target, found)
     assert "cannot be judged" in found[0][0], (target, found)
+
+
+# --- Cloud Storage ACLs ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("type_", "props"),
+    [
+        (
+            "gcp:storage/bucketAccessControl:BucketAccessControl",
+            {"bucket": "b", "entity": "allUsers", "role": "READER"},
+        ),
+        (
+            "gcp:storage/objectAccessControl:ObjectAccessControl",
+            {"bucket": "b", "object": "o", "entity": " allAuthenticatedUsers", "role": "READER"},
+        ),
+        (
+            "gcp:storage/defaultObjectAccessControl:DefaultObjectAccessControl",
+            {"bucket": "b", "entity": "domain-example.com", "role": "READER"},
+        ),
+        ("gcp:storage/bucketACL:BucketACL", {"bucket": "b", "roleEntities": ["READER:allUsers"]}),
+        (
+            "gcp:storage/objectACL:ObjectACL",
+            {"bucket": "b", "object": "o", "predefinedAcl": "publicRead"},
+        ),
+        (
+            "gcp:storage/defaultObjectACL:DefaultObjectACL",
+            {"bucket": "b", "roleEntities": ["OWNER:project-owners-1", "READER:allusers"]},
+        ),
+    ],
+)
+def test_a_public_cloud_storage_acl_is_refused(run, type_, props) -> None:
+    messages = run(gcp_iam.NO_PUBLIC_MEMBERS, type_, props)
+    assert len(messages) == 1, (where(type_), props, messages)
+
+
+def test_a_private_cloud_storage_acl_passes(run) -> None:
+    props = {
+        "bucket": "b",
+        "roleEntities": ["OWNER:project-owners-1", "READER:group-ml@x.com"],
+        "predefinedAcl": "projectPrivate",
+    }
+    assert run(gcp_iam.NO_PUBLIC_MEMBERS, "gcp:storage/bucketACL:BucketACL", props) == []
+
+
+def test_acl_type_tokens_are_the_ones_pulumi_gcp_registers() -> None:
+    for token in [*gcp_iam.ACL_ENTITY, *gcp_iam.ACL_LISTS]:
+        _package, module, class_name = token.split(":")
+        sdk = importlib.import_module(f"pulumi_gcp.{module.split('/')[0]}")
+        assert getattr(sdk, class_name).pulumi_type == token, token
