@@ -211,6 +211,7 @@ def load_yaml(text: str, path: Path | str) -> Any:
 def read_project(stack_dir: Path) -> ProjectFile:
     """Pulumi.yaml of `stack_dir`, checked like LoadProject/ValidateProject."""
     path = Path(stack_dir) / "Pulumi.yaml"
+    _check_siblings(path, "Pulumi", "the project file")
     data = load_yaml(read_text(path), path)
     if not isinstance(data, dict):
         raise StackFileError(path, "must be a map with at least `name:` and `runtime:`", line=1)
@@ -255,6 +256,34 @@ def read_project(stack_dir: Path) -> ProjectFile:
     return ProjectFile(path=path, name=name, data=data, declarations=declarations)
 
 
+# encoding.Exts: the CLI looks for Pulumi.json, then Pulumi.yaml, then Pulumi.yml
+# (workspace.findProjectInDir), and names the stack file with the project file's extension
+# (workspace.ProjectStackPath).
+CLI_EXTENSIONS = (".json", ".yaml", ".yml")
+
+
+def _check_siblings(path: Path, base: str, what: str) -> None:
+    """The offline plan reads `<base>.yaml`; another spelling beside it is read by the CLI
+    instead (`.json` comes first) or ignored by it, and either way is not what was reviewed."""
+    for extension in (".json", ".yml"):
+        other = path.with_name(base + extension)
+        if not other.is_file():
+            continue
+        if base == "Pulumi" and extension == ".json":
+            problem = (
+                "the Pulumi CLI reads Pulumi.json before Pulumi.yaml, so it would deploy that "
+                "project (and Pulumi.<stack>.json stack files) instead; remove it"
+            )
+        elif not path.exists():
+            problem = f"mlsched reads {path.name} (the layout CI and the plan expect); rename it"
+        else:
+            problem = (
+                f"the Pulumi CLI ignores it and reads {path.name} ({what}); merge it into "
+                f"{path.name} and remove it"
+            )
+        raise StackFileError(other, problem)
+
+
 def _check_runtime(path: Path, runtime: Any, line: int | None) -> None:
     # project.json: a non-empty string, or {name, options} and nothing else.
     if isinstance(runtime, dict):
@@ -288,6 +317,7 @@ def read_stack(stack_dir: Path, stack: str, project: str) -> StackFile:
     """`config:` of Pulumi.<stack>.yaml, keys namespaced and parsed like the CLI's config.Map,
     with Pulumi.yaml's `config:` declarations applied when the folder has one."""
     path = Path(stack_dir) / f"Pulumi.{stack}.yaml"
+    _check_siblings(path, f"Pulumi.{stack}", "the stack file")
     text = read_text(path)
     decoder = _Decoder(path)
     root = _compose(text, path)

@@ -356,3 +356,23 @@ def test_secrets_are_found_at_any_depth_as_config_object_does() -> None:
     assert contains_secret({"a": [{"b": {"secure": "v1:x"}}]})
     assert not contains_secret({"secure": 1})  # not text: an ordinary map
     assert not contains_secret({"secure": "v1:x", "other": 1})
+
+
+@pytest.mark.parametrize(
+    ("other", "message"),
+    [
+        ("Pulumi.json", "reads Pulumi.json before Pulumi.yaml"),
+        ("Pulumi.yml", "ignores it and reads Pulumi.yaml"),
+        ("Pulumi.s.yml", "ignores it and reads Pulumi.s.yaml"),
+        ("Pulumi.s.json", "ignores it and reads Pulumi.s.yaml"),
+    ],
+)
+def test_another_spelling_of_a_file_beside_it_is_refused_as_the_cli_reads_or_ignores_it(
+    tmp_path: Path, other: str, message: str
+) -> None:
+    write(tmp_path, "Pulumi.yaml", "name: mlsched\nruntime: python\n")
+    write(tmp_path, "Pulumi.s.yaml", "config: {}\n")
+    write(tmp_path, other, "{}")
+    with pytest.raises(StackFileError, match=message) as caught:
+        read_stack(tmp_path, "s", "mlsched")  # reads Pulumi.yaml's declarations too
+    assert other in str(caught.value)
