@@ -171,6 +171,16 @@ class CloudValidator:
     check_stack: Callable[[Mapping[str, Any], IssueContext], None] | None = None
     """Optional: checks the stack-level config map (e.g. `aws:region`) of a stack that has
     entries of this cloud; reports with `ctx.add(key, problem)`."""
+    own_tags: tuple[str, ...] = ()
+    """Tag keys mlsched itself sets on the cloud's resources: the pipeline's name, then its
+    expected duration (only with `expectedDuration`). A user tag of that key is refused."""
+    max_tags: int | None = None
+    """The most tags (user tags plus `own_tags`) a resource of the cloud accepts; None: the
+    cloud checks the count itself."""
+    tag_keys_fold_case: bool = False
+    """True when the cloud treats `Team` and `team` as one tag name (Azure)."""
+    cloud_name: str = ""
+    """How messages name the cloud, e.g. `Azure`."""
     stack_settings: bool = False
     """True when the cloud reads `mlsched:<cloud>` (its check_stack validates it); otherwise
     the key is refused rather than ignored."""
@@ -444,10 +454,18 @@ def _check_stack_tags(
         validator = validator_for(cloud)
         if validator is None:
             continue
+        seen: dict[str, str] = {}
         for key, value in tags:
             problem = validator.check_tag(key, value)
             if problem is not None:
                 ctx.add(f"mlsched:tags.{key}", f"{problem} ({cloud})")
+            if validator.tag_keys_fold_case and key.lower() in seen:
+                ctx.add(
+                    f"mlsched:tags.{key}",
+                    f"is the same tag as {seen[key.lower()]!r} to {validator.cloud_name}, whose "
+                    "tag names ignore case; keep one",
+                )
+            seen[key.lower()] = key
 
 
 def _pipeline(
@@ -479,11 +497,24 @@ def _pipeline(
         )
     tags = dict(common_tags)
     entry_tags = raw.get("tags")
+    own: dict[str, str] = {}
     for key, value in read_tags({} if entry_tags is None else entry_tags, ctx, "tags"):
         problem = validator.check_tag(key, value)
         if problem is not None:
             ctx.add(f"tags.{key}", problem)
+        if validator.tag_keys_fold_case:
+            if key.lower() in own:
+                ctx.add(
+                    f"tags.{key}",
+                    f"is the same tag as {own[key.lower()]!r} to {validator.cloud_name}, whose "
+                    "tag names ignore case; keep one",
+                )
+            own[key.lower()] = key
+            # The entry's tag replaces the stack's, whatever its case.
+            for stack_key in [k for k in tags if k.lower() == key.lower()]:
+                del tags[stack_key]
         tags[key] = value
+    _check_own_tags(raw, tags, validator, ctx)
     description = raw.get("description")
     if description is not None and not isinstance(description, str):
         ctx.add("description", f"must be a string, got {description!r}")
@@ -503,6 +534,34 @@ def _pipeline(
     )
     pipeline = validator.validate(entry, ctx)
     return pipeline if name is not None else None
+
+
+def _check_own_tags(
+    raw: Mapping[str, Any], tags: Mapping[str, str], validator: CloudValidator, ctx: IssueContext
+) -> None:
+    fold = (lambda key: key.lower()) if validator.tag_keys_fold_case else (lambda key: key)
+    own = {fold(key): key for key in validator.own_tags}
+    entry_tags = raw.get("tags") if isinstance(raw.get("tags"), dict) else {}
+    for key in tags:
+        if fold(key) in own:
+            ctx.add(
+                f"tags.{key}" if key in entry_tags else f"mlsched:tags.{key}",
+                f"is the tag mlsched sets itself ({own[fold(key)]}: the pipeline's name or "
+                "expected duration), which would overwrite it; pick another key",
+            )
+    if validator.max_tags is None or not validator.own_tags:
+        return
+    added = 1 + (
+        1 if raw.get("expectedDuration") is not None and len(validator.own_tags) > 1 else 0
+    )
+    count = len(tags) + added
+    if count > validator.max_tags:
+        ctx.add(
+            "tags",
+            f"{count} tags with mlsched's own ({', '.join(validator.own_tags[:added])}); "
+            f"{validator.cloud_name or 'the cloud'} accepts at most {validator.max_tags} per "
+            f"resource. Drop {count - validator.max_tags}",
+        )
 
 
 def _name(raw: Mapping[str, Any], ctx: IssueContext, validator: CloudValidator) -> str | None:

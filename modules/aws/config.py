@@ -186,13 +186,16 @@ def check_tag(key: str, value: str) -> str | None:
 
 
 def _check_tag_count(entry: PipelineEntry, ctx: IssueContext) -> None:
-    count = len(entry.shared.tags) + MLSCHED_TAGS
+    # The SageMaker pipeline also carries the expected-duration tag when one is set.
+    base = len(entry.shared.tags) + MLSCHED_TAGS
     for service, operation, member in _TAGGED:
+        count = base + (service == "sagemaker" and entry.shared.expected_duration is not None)
         found = limits.limit(service, operation, member)
         if found.max is not None and count > found.max:
             ctx.add(
                 "tags",
-                f"{count} tags with mlsched's own `mlsched:pipeline`; {found.field} accepts at "
+                f"{count} tags with mlsched's own (`mlsched:pipeline`, and the expected "
+                f"duration when set); {found.field} accepts at "
                 f"most {found.max}. Drop {count - int(found.max)}",
             )
             return
@@ -769,4 +772,7 @@ VALIDATOR = CloudValidator(
     check_tag=check_tag,
     schedule_example="cron(0 12 * * ? *)",
     check_stack=check_stack,
+    # Counted by _check_tag_count against each tagged API's own limit.
+    own_tags=("mlsched:pipeline", EXPECTED_DURATION_TAG),
+    cloud_name="AWS",
 )

@@ -581,4 +581,11 @@ VALIDATOR = CloudValidator(
     check_tag=check_tag,
     schedule_example=SCHEDULE_EXAMPLE,
     check_stack=check_stack,
+    # "A tag name ... is case-insensitive" (Azure Resource Manager, Tags operations).
+    tag_keys_fold_case=True,
+    cloud_name="Azure",
+    # modules/azure/scheduled_pipeline.py; "each resource ... can have a maximum of 50 tag
+    # name-value pairs" (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations)
+    own_tags=("mlsched:pipeline", "mlsched:expectedDuration"),
+    max_tags=50,
 )

@@ -478,4 +478,9 @@ VALIDATOR = CloudValidator(
     check_name=check_name,
     check_tag=check_tag,
     schedule_example="0 6 * * 1",
+    # modules/gcp/scheduled_pipeline.py; "Each resource can have multiple labels, up to a
+    # maximum of 64" (https://cloud.google.com/resource-manager/docs/labels-overview#requirements)
+    own_tags=("mlsched-pipeline", "mlsched-expected-duration"),
+    max_tags=64,
+    cloud_name="Google Cloud",
 )

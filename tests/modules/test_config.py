@@ -310,3 +310,27 @@ def test_a_number_key_with_no_value_takes_its_default() -> None:
     ctx = core.IssueContext("prod", "p", [])
     assert core.get_int({"retry": None}, "retry", ctx, 2, (0, 5), provider="x") == 2
     assert ctx.issues == []
+
+
+@pytest.mark.parametrize(
+    ("cloud", "key"),
+    [("aws", "mlsched:pipeline"), ("azure", "MLSCHED:Pipeline"), ("gcp", "mlsched-pipeline")],
+)
+def test_a_user_tag_that_mlsched_sets_itself_is_refused(cloud: str, key: str) -> None:
+    validator = core.validator_for(cloud)
+    assert validator is not None
+    ctx = core.IssueContext("prod", "p", [])
+    core._check_own_tags({"tags": {key: "x"}}, {key: "x"}, validator, ctx)
+    assert [i.key for i in ctx.issues] == [f"tags.{key}"]
+
+
+@pytest.mark.parametrize(("cloud", "limit"), [("azure", 50), ("gcp", 64)])
+def test_more_tags_than_the_cloud_accepts_per_resource_are_refused(cloud: str, limit: int) -> None:
+    validator = core.validator_for(cloud)
+    assert validator is not None
+    ctx = core.IssueContext("prod", "p", [])
+    tags = {f"k{i}": "v" for i in range(limit - 1)}  # plus mlsched's own: one too many
+    core._check_own_tags({"tags": tags, "expectedDuration": "1h"}, tags, validator, ctx)
+    (issue,) = ctx.issues
+    assert f"{limit + 1} tags" in issue.problem
+    assert f"at most {limit}" in issue.problem

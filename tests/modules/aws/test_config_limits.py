@@ -102,7 +102,7 @@ def test_alarm_actions_must_be_arns_in_real_partitions_and_regions(
 def test_more_tags_than_any_tagged_resource_accepts_are_refused(definition_dir: Path) -> None:
     tags = {f"k{i}": "v" for i in range(50)}
     found = issues(definition_dir, entry(tags=tags))
-    assert "51 tags with mlsched's own `mlsched:pipeline`" in found["tags"]
+    assert "51 tags with mlsched's own (`mlsched:pipeline`" in found["tags"]
     assert "accepts at most 50" in found["tags"]
     assert load(definition_dir, entry(tags=dict(list(tags.items())[:49]))).pipelines
 
@@ -380,3 +380,12 @@ def test_an_arn_in_another_partition_than_the_region_is_refused(
     assert "but aws:region us-east-1 is in 'aws'; name the aws resource" in issue.problem
     config["aws:region"] = "cn-north-1" if key == "executionRoleArn" else "us-gov-west-1"
     assert stack_from(definition_dir, config).pipelines
+
+
+def test_the_expected_duration_tag_counts_against_sagemakers_tag_limit(
+    definition_dir: Path,
+) -> None:
+    # 49 + mlsched:pipeline fit IAM's 50; the SageMaker pipeline also gets the duration tag.
+    tags = {f"k{i}": "v" for i in range(49)}
+    found = issues(definition_dir, entry(tags=tags, expectedDuration="90m"))
+    assert "SageMaker CreatePipeline Tags accepts at most 50" in found["tags"]

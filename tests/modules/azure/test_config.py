@@ -389,3 +389,34 @@ def test_a_setting_of_a_switched_off_feature_is_refused_not_ignored(
     issue = only(**{switch: False, setting: value})
     assert issue.key == setting
     assert f"has no effect with {switch}: false" in issue.problem
+
+
+def test_two_tags_that_differ_only_in_case_are_one_azure_tag_and_refused() -> None:
+    issue = only(tags={"Team": "a", "team": "b"})
+    assert issue.key == "tags.team"
+    assert "tag names ignore case" in issue.problem
+
+
+def test_an_entry_tag_replaces_the_stack_tag_of_another_case() -> None:
+    stack = load_stack_config(
+        [entry(tags={"Team": "forecast"})],
+        stack="dev",
+        base_dir=Path("."),
+        reference=REFERENCE,
+        stack_tags={"team": "ml-platform", "env": "dev"},
+    )
+    tags = dict(stack.pipelines[0].tags)
+    assert tags["Team"] == "forecast"
+    assert "team" not in tags
+
+
+def test_stack_tags_that_differ_only_in_case_are_refused_for_azure() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_stack_config(
+            [entry()],
+            stack="dev",
+            base_dir=Path("."),
+            reference=REFERENCE,
+            stack_tags={"team": "a", "TEAM": "b"},
+        )
+    assert [i.key for i in caught.value.issues] == ["mlsched:tags.TEAM"]
