@@ -2,7 +2,7 @@
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from policies import azure, gcp, iam, iam_trust, schedules, targets, timing
+from policies import azure, gcp, iam, iam_stack, iam_trust, schedules, targets, timing
 
 PolicyPack(
     name="mlsched",
@@ -13,6 +13,7 @@ PolicyPack(
         *timing.POLICIES,
         *iam_trust.POLICIES,
         *iam.POLICIES,
+        *iam_stack.POLICIES,
         *targets.POLICIES,
         *azure.POLICIES,
         *gcp.POLICIES,

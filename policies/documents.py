@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from modules.aws import iam_semantics as sem
-from policies.values import TOO_DEEP, UNKNOWN, as_list, is_unknown, plain, show
+from policies.values import TOO_DEEP, UNKNOWN, as_list, dig, is_unknown, plain, show
 
 TRUST = "trust"  # a role's trust policy: Principal, no Resource
 PERMISSIONS = "permissions"  # an identity policy: Resource, no Principal
@@ -45,6 +45,22 @@ SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "aws:ecr/repositoryPolicy:RepositoryPolicy": (("policy", RESOURCE),),
     "aws:secretsmanager/secretPolicy:SecretPolicy": (("policy", RESOURCE),),
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (("policy", RESOURCE),),
+    "aws:s3/bucketV2:BucketV2": (("policy", RESOURCE),),
+    "aws:s3/accessPoint:AccessPoint": (("policy", RESOURCE),),
+    "aws:s3control/accessPointPolicy:AccessPointPolicy": (("policy", RESOURCE),),
+    "aws:secretsmanager/secret:Secret": (("policy", RESOURCE),),
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": (
+        ("resourcePolicy", RESOURCE),
+    ),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": (("policyDocument", RESOURCE),),
+    "aws:ecr/registryPolicy:RegistryPolicy": (("policy", RESOURCE),),
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": (("policy", RESOURCE),),
+    "aws:backup/vaultPolicy:VaultPolicy": (("policy", RESOURCE),),
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": (("policy", RESOURCE),),
+    "aws:kinesis/resourcePolicy:ResourcePolicy": (("policy", RESOURCE),),
+    "aws:apigateway/restApiPolicy:RestApiPolicy": (("policy", RESOURCE),),
+    "aws:opensearch/domainPolicy:DomainPolicy": (("accessPolicies", RESOURCE),),
+    "aws:glacier/vault:Vault": (("accessPolicy", RESOURCE),),
     # aws-native (CloudFormation's shapes: documents are objects)
     "aws-native:iam:Role": (
         ("assumeRolePolicyDocument", TRUST),
@@ -63,7 +79,20 @@ SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "aws-native:kms:Key": (("keyPolicy", RESOURCE),),
     "aws-native:ecr:Repository": (("repositoryPolicyText", RESOURCE),),
     "aws-native:secretsmanager:ResourcePolicy": (("resourcePolicy", RESOURCE),),
+    "aws-native:sagemaker:ModelPackageGroup": (("modelPackageGroupPolicy", RESOURCE),),
+    "aws-native:logs:ResourcePolicy": (("policyDocument", RESOURCE),),
+    "aws-native:ecr:RegistryPolicy": (("policyText", RESOURCE),),
+    "aws-native:s3:AccessPoint": (("policy", RESOURCE),),
+    "aws-native:efs:FileSystem": (("fileSystemPolicy", RESOURCE),),
+    "aws-native:events:EventBus": (("policy", RESOURCE),),
+    "aws-native:kinesis:ResourcePolicy": (("resourcePolicy", RESOURCE),),
+    "aws-native:dynamodb:Table": (("resourcePolicy.policyDocument", RESOURCE),),
+    "aws-native:backup:BackupVault": (("accessPolicy", RESOURCE),),
+    "aws-native:opensearchservice:Domain": (("accessPolicies", RESOURCE),),
 }
+# Not here on purpose: VPC endpoint policies (`aws:ec2/vpcEndpointPolicy`), whose `Principal: "*"`
+# is the documented norm (they limit what passes through the endpoint, they grant nothing), and
+# Lambda permissions, which are not documents (policies.iam_lambda judges them).
 
 # resource type -> properties holding managed-policy ARNs (one ARN or a list) it attaches.
 ATTACHMENTS: dict[str, tuple[str, ...]] = {
@@ -179,6 +208,16 @@ def _condition(value: Any, path: str) -> Any:
             raise DocumentError(f"{path}: {e}") from None
         if not isinstance(block, Mapping):
             raise _bad(f"{path}.{operator}", block, "must map condition keys to values")
+        seen: dict[str, str] = {}
+        for key in block:
+            first = seen.setdefault(str(key).lower(), str(key))
+            if first != key:
+                # Condition keys are case-insensitive: both entries name one key (IAM Access
+                # Analyzer: "Duplicate keys with different case").
+                raise DocumentError(
+                    f"{path}.{operator} names {first!r} and {key!r}, one condition key (keys "
+                    "ignore case); keep one"
+                )
         for key, entry in block.items():
             for item in entry if isinstance(entry, list) else [entry]:
                 if not (is_unknown(item) or isinstance(item, str | bool | int | float)):
@@ -251,6 +290,34 @@ def _statement(i: int, st: Any, kind: str) -> Statement:
     )
 
 
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+VERSIONS = ("2012-10-17", "2008-10-17")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects without repeated keys. Which of two `"Effect"`s AWS keeps is documented
+    nowhere, and a reader taking the last one (Python's json) may judge a different policy than
+    the one deployed; terraform-provider-aws rejects such documents for that reason
+    (hashicorp/terraform-provider-aws#33570), and so do we."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _check_version(document: Mapping[str, Any]) -> None:
+    version = document.get("Version")
+    if version is None or is_unknown(version) or version in VERSIONS:
+        return
+    raise _bad("Version", version, f"IAM accepts only {' or '.join(VERSIONS)}")
+
+
 def parse_document(document: Any, kind: str = PERMISSIONS) -> tuple[Statement, ...] | Any:
     """Statements of a document (JSON string or object); UNKNOWN if the document or its
     statement list is unknown; DocumentError saying where and why when IAM would reject it."""
@@ -259,7 +326,12 @@ def parse_document(document: Any, kind: str = PERMISSIONS) -> tuple[Statement, .
         return UNKNOWN
     if isinstance(document, str):
         try:
-            document = plain(json.loads(document))
+            document = plain(json.loads(document, object_pairs_hook=_no_duplicates))
+        except _DuplicateKey as e:
+            raise DocumentError(
+                f"repeats the key {show(str(e), 60)} in one JSON object; AWS does not document "
+                "which one it keeps, so keep exactly one"
+            ) from None
         except json.JSONDecodeError as e:
             raise DocumentError(
                 f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno})"
@@ -271,6 +343,7 @@ def parse_document(document: Any, kind: str = PERMISSIONS) -> tuple[Statement, .
             f"must be a JSON object with a Statement, got {type(document).__name__} "
             f"{show(document, 60)}"
         )
+    _check_version(document)
     raw = document.get("Statement")
     if is_unknown(raw):
         return UNKNOWN
@@ -300,7 +373,7 @@ def documents(resource_type: str, props: Mapping[str, Any]) -> Iterator[Source]:
     """Every policy document the resource declares, by `SOURCES`."""
     for path, kind in SOURCES.get(resource_type, ()):
         if "[]." not in path:
-            value = props.get(path)
+            value = dig(props, path)
             if value is not None and value != "":
                 yield Source(path, kind, value)
             continue

@@ -48,6 +48,7 @@ class Context:
     kind: str
     label: str  # the document's property path, e.g. "inlinePolicies[0].policy"
     props: Mapping[str, Any] = field(default_factory=dict)  # the resource's (plain) properties
+    provider: Mapping[str, Any] = field(default_factory=dict)  # its provider's (plain) inputs
 
     def unknown(self, st: Statement, field: str) -> None:
         unknown(f"{self.label}.{st.path(field)}")
@@ -81,6 +82,8 @@ def document_validator(
             return
         config = settings.merged(args, schema)
         props = plain(args.props)
+        provider = getattr(args, "provider", None)
+        provider_props = plain(provider.props) if provider is not None else {}
         pending: str | None = None
         for source in documents(args.resource_type, props):
             if source.kind not in kinds:
@@ -100,7 +103,7 @@ def document_validator(
             if is_unknown(statements):
                 pending = pending or source.label
                 continue
-            ctx = Context(config, source.kind, source.label, props)
+            ctx = Context(config, source.kind, source.label, props, provider_props or {})
             try:
                 if whole is not None:
                     for problem in whole(statements, ctx):
@@ -199,9 +202,26 @@ ACTION_SCHEMA = {
 }
 
 
+_ROOT = re.compile(r"^(?:\d{12}|arn:[a-z-]+:iam::\d{12}:root)$", re.ASCII)
+
+
+def _delegates_to_accounts(st: Statement) -> bool:
+    """A resource policy statement whose every principal is an account as a whole (its root or
+    bare id): it lets nobody in by itself, it hands the decision to that account's IAM policies,
+    which must still grant each action. The default KMS key policy is such a statement
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html);
+    whose account it names is iam-trust-cross-account's judgement."""
+    if is_unknown(st.principals) or st.not_principal or set(st.principals) != {"AWS"}:
+        return False
+    values = st.principals["AWS"]
+    return bool(values) and all(isinstance(v, str) and _ROOT.match(v) for v in values)
+
+
 def check_wildcard_action(st: Statement, ctx: Context) -> str | None:
     if st.actions is None:
         return None  # Allow+NotAction: iam-no-allow-not-action-or-resource
+    if ctx.kind == RESOURCE and _delegates_to_accounts(st):
+        return None
     tolerated = {s.lower() for s in ctx.config["allowedServiceWildcards"]}
     wild = []
     for action in _actions_known(st, ctx):

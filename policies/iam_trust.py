@@ -8,6 +8,7 @@ configured allow-list (`trustedAccounts`), both in policies/config/<stack>.json.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -18,7 +19,7 @@ from modules.aws import iam_semantics as sem
 from policies import settings
 from policies.documents import RESOURCE, TRUST, Statement
 from policies.iam import Context, document_validator
-from policies.values import is_unknown, show
+from policies.values import as_list, is_unknown, show
 
 ACCOUNTS_SCHEMA = {
     "accountIds": {
@@ -39,6 +40,7 @@ ACCOUNTS_SCHEMA = {
 # Properties that name the resource's own account: a resource policy may always name that one.
 _OWN_ARN_KEYS = ("arn", "queueArn", "topicArn", "secretArn", "keyArn")
 _SQS_URL = re.compile(r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(\d{12})/")
+_ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
 
 
 def _own_accounts(props: Mapping[str, Any]) -> set[str]:
@@ -54,13 +56,48 @@ def _own_accounts(props: Mapping[str, Any]) -> set[str]:
     return out
 
 
-def _accounts(ctx: Context) -> set[str]:
-    """This stack's accounts (config), trusted ones (config), and the resource's own."""
-    config = ctx.config
+def _decoded(value: Any) -> Any:
+    """A provider input as sent: engines send structured provider config as JSON text."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except (ValueError, RecursionError):
+            return None
+    return value
+
+
+def provider_accounts(provider: Any) -> set[str]:
+    """The accounts an AWS provider can only act in: `allowedAccountIds` (the provider refuses
+    to run with credentials of any other account) and the account of the role it assumes
+    (`assumeRole`/`assumeRoles` `roleArn`: every call is made there)."""
+    if not isinstance(provider, Mapping):
+        return set()
+    out: set[str] = set()
+    for account in as_list(_decoded(provider.get("allowedAccountIds"))):
+        if isinstance(account, str) and _ACCOUNT_ID.fullmatch(account):
+            out.add(account)
+    for key in ("assumeRole", "assumeRoles"):
+        for item in as_list(_decoded(provider.get(key))):
+            arn = item.get("roleArn") if isinstance(item, Mapping) else None
+            account = sem.arn_account(arn) if isinstance(arn, str) else None
+            if account and _ACCOUNT_ID.fullmatch(account):
+                out.add(account)
+    return out
+
+
+def own_accounts(ctx: Context) -> set[str]:
+    """This stack's accounts as far as this resource shows them: `accountIds` (config), the
+    provider's accounts, and the account its own ARN or queue URL names."""
     return {
-        *(str(a) for a in (*config["accountIds"], *config["trustedAccounts"])),
+        *(str(a) for a in ctx.config["accountIds"]),
+        *provider_accounts(ctx.provider),
         *_own_accounts(ctx.props),
     }
+
+
+def _accounts(ctx: Context) -> set[str]:
+    """This stack's accounts and the trusted ones (config)."""
+    return {*own_accounts(ctx), *(str(a) for a in ctx.config["trustedAccounts"])}
 
 
 def _principal_values(st: Statement, ctx: Context, *keys: str) -> list[Any]:
@@ -95,20 +132,45 @@ def _pins(st: Statement, ctx: Context, key: str, accept) -> tuple[bool, str | No
 
 
 # --- iam-trust-no-wildcard-principal ---------------------------------------------------------
+# Keys that limit who the caller is, and (resource policies only) which resource or network the
+# request comes from: with one pinned, a wildcard principal is one account, organization, role,
+# source or endpoint. Which account is then judged by iam-trust-cross-account.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+_PRINCIPAL_GUARDS = ("aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID")
 _PUBLIC_GUARDS = (
+    *_PRINCIPAL_GUARDS,
     "aws:SourceArn",
     "aws:SourceAccount",
     "aws:SourceOwner",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
     "aws:SourceVpce",
     "aws:SourceOrgID",
 )
+# Guards whose values name an account (an id, or an ARN with an account field).
+_ACCOUNT_GUARDS = ("aws:PrincipalAccount", "aws:SourceAccount", "aws:SourceOwner")
+_ARN_GUARDS = ("aws:PrincipalArn", "aws:SourceArn")
 
 
 def _literal(entry: sem.ConditionEntry, value: Any) -> bool | str:
     return True if sem.value_is_literal(entry, value) else "is a wildcard or empty"
+
+
+def _guard_value(entry: sem.ConditionEntry, value: Any) -> bool | str:
+    """A literal value, or an ARN pattern whose account part is one account
+    (`ArnLike aws:PrincipalArn arn:aws:iam::111122223333:role/ci-*` is that account)."""
+    if sem.value_is_literal(entry, value):
+        return True
+    if entry.key.lower() in {k.lower() for k in _ARN_GUARDS} and sem.account_of_value(entry, value):
+        return True
+    return "is a wildcard or empty"
+
+
+def _wildcards(st: Statement) -> list[str]:
+    return [
+        f"{key}: {v}"
+        for key, values in ({} if is_unknown(st.principals) else st.principals).items()
+        for v in values
+        if isinstance(v, str) and sem.has_wildcard(v)
+    ]
 
 
 def check_wildcard_principal(st: Statement, ctx: Context) -> str | None:
@@ -117,26 +179,25 @@ def check_wildcard_principal(st: Statement, ctx: Context) -> str | None:
             "allows every principal except those in NotPrincipal. List the principals that may "
             "act in Principal instead."
         )
-    wild = [
-        f"{key}: {v}"
-        for key, values in ({} if is_unknown(st.principals) else st.principals).items()
-        for v in values
-        if isinstance(v, str) and sem.has_wildcard(v)
-    ]
     if is_unknown(st.principals):
         ctx.unknown(st, "Principal")
+    wild = _wildcards(st)
     if not wild:
         return None
-    if ctx.kind == RESOURCE and any(_pins(st, ctx, k, _literal)[0] for k in _PUBLIC_GUARDS):
-        return None  # a public resource policy limited to one source, account or organization
+    # A role trust is assumed by principals, so only keys about the principal limit it;
+    # a resource policy may also be limited to a source resource, account or endpoint.
+    guards = _PUBLIC_GUARDS if ctx.kind == RESOURCE else _PRINCIPAL_GUARDS
+    if any(_pins(st, ctx, k, _guard_value)[0] for k in guards):
+        return None
     guard = (
-        " or limit it with a condition on aws:SourceArn / aws:PrincipalOrgID"
+        "aws:SourceArn / aws:PrincipalOrgID / aws:PrincipalAccount"
         if ctx.kind == RESOURCE
-        else ""
+        else "aws:PrincipalOrgID / aws:PrincipalAccount / aws:PrincipalArn"
     )
     return (
         f"lets in {', '.join(wild)}: a wildcard in a principal matches anyone. Name the service, "
-        f"account or role ARN, e.g. Principal {{Service: scheduler.amazonaws.com}}{guard}."
+        f"account or role ARN, e.g. Principal {{Service: scheduler.amazonaws.com}}, or limit it "
+        f"with a condition on {guard} (StringEquals, one value)."
     )
 
 
@@ -248,9 +309,11 @@ TRUST_ALLOWED_SERVICES = ResourceValidationPolicy(
 _UNIQUE_ID = re.compile(r"^A[A-Z]{3}[A-Z0-9]{12,}$")
 
 
-def check_cross_account(st: Statement, ctx: Context) -> str | None:
-    allowed = _accounts(ctx)
-    problems = []
+def named_accounts(st: Statement, ctx: Context) -> list[tuple[str, str | None]]:
+    """(what, account) for every AWS principal of the statement, and for every account a
+    condition limits a wildcard principal to (`Principal: "*"` with `aws:PrincipalAccount`
+    999999999999 lets that account in); account None: the value names no account."""
+    out: list[tuple[str, str | None]] = []
     for value in _principal_values(st, ctx, "AWS"):
         if is_unknown(value):
             ctx.unknown(st, "Principal.AWS")
@@ -259,15 +322,44 @@ def check_cross_account(st: Statement, ctx: Context) -> str | None:
         account = sem.principal_account(value)
         if account is None:
             kind = "a unique id of a deleted principal" if _UNIQUE_ID.match(value) else "no account"
-            problems.append(f"{value} ({kind})")
-        elif account not in allowed:
-            problems.append(f"{value} (account {account})")
+            out.append((f"{value} ({kind})", None))
+        else:
+            out.append((f"{value} (account {account})", account))
+    if _wildcards(st):
+        for key in (*_ACCOUNT_GUARDS, *_ARN_GUARDS):
+            for entry in sem.pinning_entries(_condition(st, ctx), key):
+                for v in entry.values:
+                    if is_unknown(v):
+                        ctx.unknown(st, f"Condition.{entry.operator}.{entry.key}")
+                    account = sem.account_of_value(entry, v) if isinstance(v, str) else None
+                    if account:
+                        out.append((f"any principal with {entry.key} {v}", account))
+    return out
+
+
+def foreign(named: list[tuple[str, str | None]], allowed: set[str]) -> list[str]:
+    return [what for what, account in named if account is None or account not in allowed]
+
+
+def cross_account_message(problems: list[str], why: str) -> str:
+    return (
+        f"trusts AWS principal {', '.join(problems)}, {why}. Trust a principal of an account "
+        "you own, or add the account to trustedAccounts of iam-trust-cross-account in "
+        "policies/config/<stack>.json."
+    )
+
+
+def check_cross_account(st: Statement, ctx: Context) -> str | None:
+    if not own_accounts(ctx):
+        # Which account is this stack's is not known from this resource alone (no accountIds,
+        # no provider allowedAccountIds or assumed role, no ARN of its own): the stack policy
+        # iam-trust-cross-account-stack judges it with every account the stack shows.
+        return None
+    problems = foreign(named_accounts(st, ctx), _accounts(ctx))
     if not problems:
         return None
-    return (
-        f"trusts AWS principal {', '.join(problems)}, which is not one of this stack's accounts "
-        "or trusted accounts. Trust a principal of an account you own, or add the account to "
-        "trustedAccounts of iam-trust-cross-account in policies/config/<stack>.json."
+    return cross_account_message(
+        problems, "which is not one of this stack's accounts or trusted accounts"
     )
 
 

@@ -131,6 +131,7 @@ class Resource:
     protect: bool = False
     provider: str | None = None
     custom: bool = True
+    provider_inputs: Mapping[str, Any] | None = None  # the provider's inputs (aws:region, ...)
 
 
 def load_pack_config(
@@ -322,7 +323,9 @@ def _struct(values: Mapping[str, Any], what: str) -> struct_pb2.Struct:
     return s
 
 
-def _provider(ref: str | None) -> analyzer_pb2.AnalyzerProviderResource | None:
+def _provider(
+    ref: str | None, inputs: Mapping[str, Any] | None = None
+) -> analyzer_pb2.AnalyzerProviderResource | None:
     # Provider references are "<provider urn>::<id>"; a URN's last "::" part is the name and the
     # one before it the (possibly parent-qualified) type.
     if not ref:
@@ -333,6 +336,7 @@ def _provider(ref: str | None) -> analyzer_pb2.AnalyzerProviderResource | None:
         type=parts[-2].split("$")[-1] if len(parts) >= 2 else "",
         urn=urn,
         name=parts[-1],
+        properties=_struct(inputs or {}, urn),
     )
 
 
@@ -614,7 +618,9 @@ class PolicyClient:
             name=res.name,
             properties=_struct(res.inputs or {}, res.urn),
             options=_options(res),
-            provider=_provider(getattr(res, "provider", None)),
+            provider=_provider(
+                getattr(res, "provider", None), getattr(res, "provider_inputs", None)
+            ),
         )
         return self._violations(self._call("Analyze", request, f"Analyze({res.urn})"), res.urn)
 
@@ -633,7 +639,9 @@ class PolicyClient:
                 parent=getattr(res, "parent", None) or "",
                 dependencies=list(getattr(res, "dependencies", ()) or ()),
             )
-            provider = _provider(getattr(res, "provider", None))
+            provider = _provider(
+                getattr(res, "provider", None), getattr(res, "provider_inputs", None)
+            )
             if provider is not None:
                 item.provider.CopyFrom(provider)
             for key, urns in (getattr(res, "property_dependencies", None) or {}).items():

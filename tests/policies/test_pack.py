@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi_policy
 import pytest
 
-from policies import azure, gcp, iam, iam_trust, schedules, targets, timing
+from policies import azure, gcp, iam, iam_stack, iam_trust, schedules, targets, timing
 
 MAIN = Path(__file__).resolve().parents[2] / "policies" / "__main__.py"
 
@@ -28,6 +28,7 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
             *timing.POLICIES,
             *iam_trust.POLICIES,
             *iam.POLICIES,
+            *iam_stack.POLICIES,
             *targets.POLICIES,
             *azure.POLICIES,
             *gcp.POLICIES,
@@ -45,6 +46,7 @@ def test_every_policy_has_a_kebab_case_name_and_a_one_line_description() -> None
         *timing.POLICIES,
         *iam_trust.POLICIES,
         *iam.POLICIES,
+        *iam_stack.POLICIES,
         *targets.POLICIES,
         *azure.POLICIES,
         *gcp.POLICIES,
