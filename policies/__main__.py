@@ -2,7 +2,17 @@
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from policies import azure, gcp, iam, iam_stack, iam_trust, schedules, targets, timing
+from policies import (
+    azure,
+    gcp,
+    iam,
+    iam_lambda,
+    iam_stack,
+    iam_trust,
+    schedules,
+    targets,
+    timing,
+)
 
 PolicyPack(
     name="mlsched",
@@ -14,6 +24,7 @@ PolicyPack(
         *iam_trust.POLICIES,
         *iam.POLICIES,
         *iam_stack.POLICIES,
+        *iam_lambda.POLICIES,
         *targets.POLICIES,
         *azure.POLICIES,
         *gcp.POLICIES,

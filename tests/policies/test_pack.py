@@ -9,7 +9,17 @@ from pathlib import Path
 import pulumi_policy
 import pytest
 
-from policies import azure, gcp, iam, iam_stack, iam_trust, schedules, targets, timing
+from policies import (
+    azure,
+    gcp,
+    iam,
+    iam_lambda,
+    iam_stack,
+    iam_trust,
+    schedules,
+    targets,
+    timing,
+)
 
 MAIN = Path(__file__).resolve().parents[2] / "policies" / "__main__.py"
 
@@ -29,6 +39,7 @@ def test_pack_assembles_every_domain_policy_once_with_advisory_default(
             *iam_trust.POLICIES,
             *iam.POLICIES,
             *iam_stack.POLICIES,
+            *iam_lambda.POLICIES,
             *targets.POLICIES,
             *azure.POLICIES,
             *gcp.POLICIES,
@@ -47,6 +58,7 @@ def test_every_policy_has_a_kebab_case_name_and_a_one_line_description() -> None
         *iam_trust.POLICIES,
         *iam.POLICIES,
         *iam_stack.POLICIES,
+        *iam_lambda.POLICIES,
         *targets.POLICIES,
         *azure.POLICIES,
         *gcp.POLICIES,
