@@ -216,6 +216,13 @@ DEPUTY_SCHEMA = {
         "default": ["events.amazonaws.com", "scheduler.amazonaws.com"],
         "description": "service principals that must be pinned to a source account or ARN",
     },
+    "resourcePolicyServices": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["*.amazonaws.com"],
+        "description": "service principals (wildcards allowed) that must be pinned to a source "
+        "account or ARN when a resource policy (queue, topic, bucket, key...) names them",
+    },
     **ACCOUNTS_SCHEMA,
 }
 
@@ -234,10 +241,18 @@ def _account_value(allowed: set[str]):
 
 def check_confused_deputy(st: Statement, ctx: Context) -> str | None:
     services = {s.lower() for s in ctx.config["services"]}
+    # A resource policy naming a service lets that service act on the resource for any
+    # account's request unless aws:SourceArn / aws:SourceAccount say whose; AWS gives this advice
+    # for every service it documents: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+    patterns = ctx.config["resourcePolicyServices"] if ctx.kind == RESOURCE else []
     trusted = sorted(
         s
         for s in _principal_values(st, ctx, "Service")
-        if isinstance(s, str) and s.lower() in services
+        if isinstance(s, str)
+        and (
+            s.lower() in services
+            or any(isinstance(p, str) and sem.glob_match(p, s) for p in patterns)
+        )
     )
     if not trusted:
         return None
@@ -255,8 +270,8 @@ def check_confused_deputy(st: Statement, ctx: Context) -> str | None:
         "...IfExists and ForAllValues do not)"
     )
     return (
-        f"trusts {', '.join(trusted)} but {detail}, so another account's schedule or rule could "
-        "use it (confused deputy). Add Condition "
+        f"trusts {', '.join(trusted)} but {detail}, so another account's resource (schedule, "
+        "rule, bucket, topic...) could make the service use it (confused deputy). Add Condition "
         '{StringEquals: {"aws:SourceAccount": "<this account id>"}} or an ArnEquals on '
         "aws:SourceArn naming this account's schedule group or rule."
     )
@@ -264,8 +279,9 @@ def check_confused_deputy(st: Statement, ctx: Context) -> str | None:
 
 TRUST_CONFUSED_DEPUTY = ResourceValidationPolicy(
     name="iam-trust-confused-deputy",
-    description="Trust for EventBridge and Scheduler must pin aws:SourceAccount or aws:SourceArn "
-    "to this stack's accounts (AWS cross-service confused deputy prevention).",
+    description="Trust for EventBridge and Scheduler, and service principals in resource "
+    "policies, must pin aws:SourceAccount or aws:SourceArn to this stack's accounts (AWS "
+    "cross-service confused deputy prevention, checkov CKV_AWS_364).",
     validate=document_validator((TRUST, RESOURCE), check_confused_deputy, DEPUTY_SCHEMA),
     config_schema=settings.schema(DEPUTY_SCHEMA),
 )
@@ -374,12 +390,47 @@ TRUST_CROSS_ACCOUNT = ResourceValidationPolicy(
 # --- iam-trust-federated-pinned --------------------------------------------------------------
 # GitHub's subject is repo:<owner>/<repo>:<context>; owner and repo must be literal.
 _GITHUB_SUB = re.compile(r"^repo:[^*?/:]+/[^*?/:]+(:.*)?$")
+_GITHUB_OWNER = re.compile(r"^repo:(?P<owner>[^*?/:]+)/")
+# Web identity providers whose tokens name your application as the audience: pinning it limits
+# the role to your application's users. Every other OIDC provider (CI systems, Kubernetes/EKS,
+# GitHub) issues tokens for a shared audience such as sts.amazonaws.com, so who the caller is
+# lives in `sub` only; the audience itself is checked by IAM against the OIDC provider's client
+# id list (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html).
+_APP_AUDIENCE = {
+    "cognito-identity.amazonaws.com": "aud",
+    "accounts.google.com": "aud",
+    "graph.facebook.com": "app_id",
+    "www.amazon.com": "app_id",
+}
+FEDERATED_SCHEMA = {
+    "githubOwners": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": [],
+        "description": "GitHub owners (organizations) whose every repository may assume a role "
+        "(a trust of repo:<owner>/* is then accepted); empty: one repository per trust",
+    }
+}
 
 
-def _github_sub(_entry: sem.ConditionEntry, value: Any) -> bool | str:
-    if isinstance(value, str) and _GITHUB_SUB.match(value):
-        return True
-    return "does not name one repository (repo:<owner>/<repo>:...)"
+def _is_github(provider: str) -> bool:
+    # GitHub Enterprise Cloud with a unique issuer: token.actions.githubusercontent.com/<slug>
+    # https://docs.github.com/en/enterprise-cloud@latest/actions/reference/security/oidc
+    return provider == sem.GITHUB_OIDC or provider.startswith(sem.GITHUB_OIDC + "/")
+
+
+def _github_sub(owners: set[str]):
+    def accept(entry: sem.ConditionEntry, value: Any) -> bool | str:
+        if not isinstance(value, str):
+            return "is not a string"
+        if _GITHUB_SUB.match(value):
+            return True
+        m = _GITHUB_OWNER.match(value)
+        if m and m["owner"].lower() in owners:
+            return True  # a deliberate owner-wide trust, named in githubOwners
+        return "does not name one repository (repo:<owner>/<repo>:...)"
+
+    return accept
 
 
 def _some_literal(entry: sem.ConditionEntry, value: Any) -> bool | str:
@@ -391,6 +442,7 @@ def _some_literal(entry: sem.ConditionEntry, value: Any) -> bool | str:
 
 
 def check_federated(st: Statement, ctx: Context) -> str | None:
+    owners = {str(o).lower() for o in ctx.config["githubOwners"]}
     problems = []
     for value in _principal_values(st, ctx, "Federated"):
         if is_unknown(value):
@@ -403,8 +455,8 @@ def check_federated(st: Statement, ctx: Context) -> str | None:
             if not ok:
                 problems.append(f"{value} without a pinned SAML:aud ({why or 'no condition'})")
             continue
-        if provider == sem.GITHUB_OIDC:
-            ok, why = _pins(st, ctx, f"{provider}:sub", _github_sub)
+        if _is_github(provider):
+            ok, why = _pins(st, ctx, f"{provider}:sub", _github_sub(owners))
             if not ok:
                 problems.append(
                     f"{value} without {provider}:sub pinned to one repository "
@@ -412,12 +464,21 @@ def check_federated(st: Statement, ctx: Context) -> str | None:
                     "(checkov CKV_AWS_358)"
                 )
             continue
-        aud, why_aud = _pins(st, ctx, f"{provider}:aud", _literal)
-        sub, why_sub = _pins(st, ctx, f"{provider}:sub", _some_literal)
-        if not (aud or sub):
+        if provider in _APP_AUDIENCE:
+            key = f"{provider}:{_APP_AUDIENCE[provider]}"
+            ok, why = _pins(st, ctx, key, _literal)
+            if not ok:
+                problems.append(
+                    f"{value} without a pinned {key} ({why or 'no condition'}): any "
+                    "application's users could assume it"
+                )
+            continue
+        ok, why = _pins(st, ctx, f"{provider}:sub", _some_literal)
+        if not ok:
             problems.append(
-                f"{value} without a pinned {provider}:aud or :sub "
-                f"({why_aud or why_sub or 'no condition'})"
+                f"{value} without a pinned {provider}:sub ({why or 'no condition'}): its "
+                "audience is shared by every workload of that issuer, so only the subject says "
+                "who (e.g. system:serviceaccount:<namespace>:<name> on EKS)"
             )
     if not problems:
         return None
@@ -430,9 +491,10 @@ def check_federated(st: Statement, ctx: Context) -> str | None:
 
 TRUST_FEDERATED = ResourceValidationPolicy(
     name="iam-trust-federated-pinned",
-    description="OIDC and SAML trusts must pin the token's audience and subject, e.g. one GitHub "
-    "repository (checkov CKV_AWS_358).",
-    validate=document_validator((TRUST,), check_federated),
+    description="OIDC and SAML trusts must pin who may assume the role: the token's subject "
+    "(one GitHub repository), or a web identity app's audience (checkov CKV_AWS_358).",
+    validate=document_validator((TRUST,), check_federated, FEDERATED_SCHEMA),
+    config_schema=settings.schema(FEDERATED_SCHEMA),
 )
 
 POLICIES = [

@@ -396,3 +396,108 @@ def test_a_path_inside_one_document_is_left_to_the_resource_policy(prod) -> None
     assert _split(prod.analyze_stack([role, *extra]), role.urn) == []
     found = by_policy(prod.analyze(extra[0]))
     assert "iam-no-privilege-escalation" in found, extra[0].urn
+
+
+# --- federated trusts ------------------------------------------------------------------------
+def _web_identity(provider: str, condition: dict | None) -> Resource:
+    st = {
+        "Effect": "Allow",
+        "Principal": {"Federated": f"arn:aws:iam::{OWN}:oidc-provider/{provider}"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+    }
+    if condition:
+        st["Condition"] = condition
+    return res("aws:iam/role:Role", {"assumeRolePolicy": doc(st)})
+
+
+ENTERPRISE = "token.actions.githubusercontent.com/acme"
+EKS = "oidc.eks.us-east-1.amazonaws.com/id/ABC"
+
+
+@pytest.mark.parametrize(
+    ("provider", "condition"),
+    [
+        (ENTERPRISE, {"StringEquals": {f"{ENTERPRISE}:aud": "sts.amazonaws.com"}}),
+        (ENTERPRISE, {"StringLike": {f"{ENTERPRISE}:sub": "repo:*/app:*"}}),
+        (EKS, {"StringEquals": {f"{EKS}:aud": "sts.amazonaws.com"}}),
+        (EKS, {"StringLike": {f"{EKS}:sub": "*"}}),
+    ],
+)
+def test_an_oidc_trust_pinning_only_a_shared_audience_is_rejected(prod, provider, condition):
+    r = _web_identity(provider, condition)
+    found = by_policy(prod.analyze(r))
+    (v,) = found["iam-trust-federated-pinned"]
+    assert v.enforcement == "mandatory", f"{r.urn}: {v.message}"
+    assert f"{provider}:sub" in v.message, f"{r.urn}: {v.message}"
+
+
+@pytest.mark.parametrize(
+    ("provider", "condition"),
+    [
+        (ENTERPRISE, {"StringLike": {f"{ENTERPRISE}:sub": "repo:acme/app:ref:refs/heads/main"}}),
+        (EKS, {"StringEquals": {f"{EKS}:sub": "system:serviceaccount:ml:trainer"}}),
+        ("cognito-identity.amazonaws.com",
+         {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:1234-abcd"}}),
+    ],
+)  # fmt: skip
+def test_an_oidc_trust_pinning_who_may_assume_passes(prod, provider, condition) -> None:
+    if not provider.startswith(("token.", "oidc.")):
+        st = {
+            "Effect": "Allow",
+            "Principal": {"Federated": provider},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": condition,
+        }
+        r = res("aws:iam/role:Role", {"assumeRolePolicy": doc(st)})
+    else:
+        r = _web_identity(provider, condition)
+    assert "iam-trust-federated-pinned" not in by_policy(prod.analyze(r)), r.urn
+
+
+def test_an_owner_wide_github_trust_passes_only_for_configured_owners(run) -> None:
+    from policies import iam_trust
+
+    r = _web_identity(
+        "token.actions.githubusercontent.com",
+        {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/*"}},
+    )
+    assert run(iam_trust.TRUST_FEDERATED, r.type, r.inputs, {"githubOwners": ["Acme"]}) == []
+    (found,) = run(iam_trust.TRUST_FEDERATED, r.type, r.inputs, {"githubOwners": ["other"]})
+    assert "pinned to one repository" in found, found
+
+
+# --- service principals in resource policies -------------------------------------------------
+def _topic_policy(condition: dict | None) -> Resource:
+    st = {
+        "Effect": "Allow",
+        "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": f"arn:aws:sns:us-east-1:{OWN}:t",
+    }
+    if condition:
+        st["Condition"] = condition
+    return res(
+        "aws:sns/topicPolicy:TopicPolicy",
+        {"arn": f"arn:aws:sns:us-east-1:{OWN}:t", "policy": doc(st)},
+    )
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        None,
+        {"StringLike": {"aws:SourceAccount": "*"}},
+        {"StringEquals": {"aws:SourceAccount": FOREIGN}},
+        {"ArnLike": {"aws:SourceArn": "arn:aws:s3:*:*:*"}},
+    ],
+)
+def test_a_resource_policy_trusting_a_service_without_its_source_is_rejected(prod, condition):
+    r = _topic_policy(condition)
+    (v,) = by_policy(prod.analyze(r))["iam-trust-confused-deputy"]
+    assert v.enforcement == "mandatory", f"{r.urn}: {v.message}"
+    assert "s3.amazonaws.com" in v.message, f"{r.urn}: {v.message}"
+
+
+def test_a_resource_policy_trusting_a_service_from_its_own_account_passes(prod) -> None:
+    r = _topic_policy({"StringEquals": {"aws:SourceAccount": OWN}})
+    assert "iam-trust-confused-deputy" not in by_policy(prod.analyze(r)), r.urn

@@ -251,10 +251,10 @@ def test_github_trust_pinned_to_one_repository_passes(run) -> None:
     assert run(iam_trust.TRUST_FEDERATED, ROLE, props) == []
 
 
-def test_other_oidc_and_saml_providers_need_a_pinned_audience(run) -> None:
+def test_other_oidc_and_saml_providers_need_a_pinned_subject_or_audience(run) -> None:
     eks = f"arn:aws:iam::{OWN}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
     (found,) = run(iam_trust.TRUST_FEDERATED, ROLE, trust({"Federated": eks}))
-    assert "without a pinned oidc.eks.us-east-1.amazonaws.com/id/ABC:aud or :sub" in found
+    assert "without a pinned oidc.eks.us-east-1.amazonaws.com/id/ABC:sub" in found
     pinned = {"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:sa:ns:x"}}
     assert run(iam_trust.TRUST_FEDERATED, ROLE, trust({"Federated": eks}, pinned)) == []
     saml = f"arn:aws:iam::{OWN}:saml-provider/corp"
