@@ -420,7 +420,7 @@ def _is_github(provider: str) -> bool:
 
 
 def _github_sub(owners: set[str]):
-    def accept(entry: sem.ConditionEntry, value: Any) -> bool | str:
+    def accept(_entry: sem.ConditionEntry, value: Any) -> bool | str:
         if not isinstance(value, str):
             return "is not a string"
         if _GITHUB_SUB.match(value):
