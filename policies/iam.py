@@ -435,13 +435,35 @@ NO_PRIVILEGE_ESCALATION = ResourceValidationPolicy(
 
 
 # --- iam-permissions-management-scoped -------------------------------------------------------
+def _constrains(condition: Any) -> bool:
+    """Whether a Condition limits the request to named values: some entry with a positive
+    operator (not `...IfExists`, not `ForAllValues:`) whose every value names something. A
+    `Bool aws:SecureTransport` or `StringLike aws:ResourceTag/team "*"` limits nothing about
+    whose permissions change."""
+    try:
+        entries = sem.condition_entries(condition or {})
+    except ValueError:
+        return False  # reported by the IAM document policies
+    for e in entries:
+        if not (e.pins and e.values):
+            continue
+        if all(
+            isinstance(v, str) and (v.replace("*", "").replace("?", "") if e.wildcards else v)
+            for v in e.values
+        ):
+            return True
+    return False
+
+
 def check_permissions_management(st: Statement, ctx: Context) -> str | None:
     if st.actions is None:
         return None
     granted, everything = _granted_actions(_actions_known(st, ctx))
     if everything:
         return None  # iam-no-wildcard-action and iam-no-wildcard-resource say it
-    if st.condition:
+    if is_unknown(st.condition):
+        ctx.unknown(st, "Condition")
+    if _constrains(st.condition):
         return None  # a condition is the constraint checkov CKV_AWS_289 asks for
     managing = sorted(a for a in granted if sem.is_permissions_management(a))
     hits = _wide_grants(st, managing)
@@ -450,8 +472,10 @@ def check_permissions_management(st: Statement, ctx: Context) -> str | None:
     shown = ", ".join(a for a, _r, _w in hits[:5]) + (" ..." if len(hits) > 5 else "")
     return (
         f"grants {len(hits)} permissions-management action(s) ({shown}) on every resource of "
-        "their type without a condition: the holder can change who may do what. Scope them to "
-        "the ARNs managed, or add a condition (e.g. iam:PermissionsBoundary)."
+        "their type without a condition that names what may change (a positive operator with "
+        'named values; Bool, ...IfExists, ForAllValues and "*" do not): the holder can change '
+        "who may do what. Scope them to the ARNs managed, or add a condition (e.g. StringEquals "
+        "iam:PermissionsBoundary)."
     )
 
 

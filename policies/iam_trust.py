@@ -136,7 +136,14 @@ def _pins(st: Statement, ctx: Context, key: str, accept) -> tuple[bool, str | No
 # request comes from: with one pinned, a wildcard principal is one account, organization, role,
 # source or endpoint. Which account is then judged by iam-trust-cross-account.
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-_PRINCIPAL_GUARDS = ("aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID")
+# kms:CallerAccount is KMS's own name for the caller's account, used by the key policies of AWS
+# managed keys (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
+_PRINCIPAL_GUARDS = (
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "kms:CallerAccount",
+)
 _PUBLIC_GUARDS = (
     *_PRINCIPAL_GUARDS,
     "aws:SourceArn",
@@ -146,7 +153,12 @@ _PUBLIC_GUARDS = (
     "aws:SourceOrgID",
 )
 # Guards whose values name an account (an id, or an ARN with an account field).
-_ACCOUNT_GUARDS = ("aws:PrincipalAccount", "aws:SourceAccount", "aws:SourceOwner")
+_ACCOUNT_GUARDS = (
+    "aws:PrincipalAccount",
+    "aws:SourceAccount",
+    "aws:SourceOwner",
+    "kms:CallerAccount",
+)
 _ARN_GUARDS = ("aws:PrincipalArn", "aws:SourceArn")
 
 

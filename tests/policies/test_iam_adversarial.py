@@ -501,3 +501,59 @@ def test_a_resource_policy_trusting_a_service_without_its_source_is_rejected(pro
 def test_a_resource_policy_trusting_a_service_from_its_own_account_passes(prod) -> None:
     r = _topic_policy({"StringEquals": {"aws:SourceAccount": OWN}})
     assert "iam-trust-confused-deputy" not in by_policy(prod.analyze(r)), r.urn
+
+
+# --- conditions that name nothing, and KMS's caller account ----------------------------------
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"Bool": {"aws:SecureTransport": "true"}},
+        {"StringLike": {"aws:ResourceTag/team": "*"}},
+        {"StringEqualsIfExists": {"iam:PermissionsBoundary": f"arn:aws:iam::{OWN}:policy/b"}},
+        {"ForAllValues:StringEquals": {"aws:TagKeys": "team"}},
+    ],
+)
+def test_permissions_management_with_a_condition_that_names_nothing_is_rejected(prod, condition):
+    st = {"Effect": "Allow", "Action": "iam:CreatePolicy", "Resource": "*", "Condition": condition}
+    r = res("aws:iam/policy:Policy", {"policy": doc(st)})
+    (v,) = by_policy(prod.analyze(r))["iam-permissions-management-scoped"]
+    assert v.enforcement == "mandatory", f"{r.urn}: {v.message}"
+    assert "iam:CreatePolicy" in v.message, f"{r.urn}: {v.message}"
+
+
+def test_permissions_management_with_a_condition_naming_the_boundary_passes(prod) -> None:
+    condition = {"StringEquals": {"iam:PermissionsBoundary": f"arn:aws:iam::{OWN}:policy/b"}}
+    st = {"Effect": "Allow", "Action": "iam:CreatePolicy", "Resource": "*", "Condition": condition}
+    r = res("aws:iam/policy:Policy", {"policy": doc(st)})
+    assert "iam-permissions-management-scoped" not in by_policy(prod.analyze(r)), r.urn
+
+
+def _key_for_callers(account: str) -> Resource:
+    # The shape of an AWS managed key's policy: any principal, through one service, of one account.
+    st = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": ["kms:Decrypt", "kms:Encrypt"],
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {
+                "kms:CallerAccount": account,
+                "kms:ViaService": "s3.us-east-1.amazonaws.com",
+            }
+        },
+    }
+    return res("aws:kms/key:Key", {"policy": doc(st)}, **own_provider())
+
+
+def test_a_key_policy_for_any_caller_of_the_stacks_account_passes(prod) -> None:
+    r = _key_for_callers(OWN)
+    found = by_policy(prod.analyze(r))
+    assert not found.keys() & {"iam-trust-no-wildcard-principal", "iam-trust-cross-account"}, (
+        f"{r.urn}: {show(prod.analyze(r))}"
+    )
+
+
+def test_a_key_policy_for_any_caller_of_another_account_is_cross_account(prod) -> None:
+    r = _key_for_callers(FOREIGN)
+    (v,) = by_policy(prod.analyze(r))["iam-trust-cross-account"]
+    assert f"kms:CallerAccount {FOREIGN}" in v.message, f"{r.urn}: {v.message}"
