@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import itertools
+import json
 import os
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -435,3 +436,35 @@ def test_adf_matches_a_day_by_day_reference_nominal_and_worst(case):
         assert worst == nominal, context
     else:
         assert_figures(result.worst, zone, worst, context + " (worst)", 6)
+
+
+# -- suggestions: valid in their dialect and within the limit they were made for ---------------
+
+
+@settings(SETTINGS, max_examples=300 if THOROUGH else 8)
+@given(
+    st.one_of(
+        unix_case().map(lambda c: ("unix-cron", c)), adf_case().map(lambda c: ("adf-recurrence", c))
+    ),
+    st.integers(1, 30),
+)
+def test_a_suggested_unix_or_adf_schedule_is_valid_and_keeps_its_limit(drawn, limit):
+    from modules.schedule import suggest_schedule
+
+    dialect, case = drawn
+    if dialect == "unix-cron":
+        text, zone, reference = case[0], case[1], case[2]
+        schedule = parse_schedule(text, zone, dialect="unix-cron")
+    else:
+        recurrence, reference = case[0], case[4]
+        schedule = parse_schedule(recurrence, dialect="adf-recurrence")
+    suggestion = suggest_schedule(schedule, max_runs_per_24h=limit, reference=reference)
+    if suggestion is None:
+        return
+    if dialect == "unix-cron":
+        again = parse_schedule(suggestion.expression, schedule.timezone, dialect=dialect)
+    else:
+        again = parse_schedule(json.loads(suggestion.expression), dialect=dialect)
+    assert again.timezone == schedule.timezone, suggestion.expression
+    figures = analyze(again, reference=reference, count=0).judged
+    assert figures.max_runs_per_24h <= limit, f"{schedule.expression} -> {suggestion.expression}"
