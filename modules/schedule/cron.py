@@ -269,23 +269,80 @@ def _parse_day_of_week(raw: str) -> DayOfWeek:
     return DayOfWeek("set", days=frozenset(_parse_set(field, raw)))
 
 
-def _unix_hint(fields: list[str]) -> str:
-    minute, hour, dom, month, dow = fields
-    if dow in ("*", "?"):
-        suggestion = f"cron({minute} {hour} {dom} {month} ? *)"
-    elif dom in ("*", "?"):
-        # Unix numbers weekdays 0-7 from Sunday, AWS 1-7; '/2' steps and '#n' are counts, not days.
-        aws_dow = re.sub(
-            r"(?<![/#0-9])[0-9]+", lambda m: str(_bounded_int(m.group(0)) % 7 + 1), dow
+def _unix_weekdays(dow: str) -> str | None:
+    """A unix day-of-week field (0-7 from Sunday, 7 also Sunday, ranges, steps, names) as an
+    AWS one (1-7 from Sunday, no steps), written out from its days; None if it is not one."""
+    if re.fullmatch(r"[A-Z]{3}(?:-[A-Z]{3})?(?:,[A-Z]{3}(?:-[A-Z]{3})?)*", dow):
+        return dow  # names mean the same days in both
+    days: set[int] = set()
+    for item in dow.split(","):
+        match = re.fullmatch(
+            r"(?:(\*)|([0-7]|[A-Z]{3})(?:-([0-7]|[A-Z]{3}))?)(?:/([0-9]{1,2}))?", item
         )
-        suggestion = f"cron({minute} {hour} ? {month} {aws_dow} *)"
-    else:
-        suggestion = f"cron({minute} {hour} {dom} {month} ? *)"
-    return (
+        if not match:
+            return None
+        star, first, last, step = match.groups()
+        values = [DAY_NAMES.index(v) if v in DAY_NAMES else int(v) for v in (first, last) if v]
+        if any(v not in range(8) for v in values) or step == "0":
+            return None
+        a, b = (0, 7) if star else (values[0], values[-1] if last else values[0])
+        if (step and not star and not last) or a > b:  # '1/2', '5-1': not unix-cron
+            return None
+        days.update(v % 7 + 1 for v in range(a, b + 1, int(step or 1)))
+    ordered = sorted(days)
+    parts: list[list[int]] = []
+    for day in ordered:
+        if parts and day == parts[-1][1] + 1:
+            parts[-1][1] = day
+        else:
+            parts.append([day, day])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in parts)
+
+
+def _unix_hint(fields: list[str]) -> str:
+    """What to write in AWS for a pasted 5-field unix cron, only if it means the same: unix
+    day fields combine by the Vixie rule (a field starting with '*' leaves the other alone,
+    two restricted fields match either), AWS takes one of them."""
+    minute, hour, dom, month, dow = fields
+    lead = (
         "this looks like a 5-field Unix cron; AWS cron has 6 fields "
         "(minutes hours day-of-month month day-of-week year), needs '?' in one day field and "
-        f"numbers days 1-7 from Sunday: try {suggestion}"
+        "numbers days 1-7 from Sunday"
     )
+    aws_dow = "1-7" if dow in ("*", "?") else _unix_weekdays(dow)
+    try:
+        every_dom = dom in ("*", "?") or len(_parse_set("day-of-month", dom)) == 31
+    except ScheduleError:
+        every_dom = False
+    every_dow = aws_dow == "1-7"
+    days = f"cron({minute} {hour} {'*' if dom == '?' else dom} {month} ? *)"
+    weekdays = f"cron({minute} {hour} ? {month} {aws_dow} *)"
+    candidates: list[str] = []
+    if dom.startswith(("*", "?")) or dow.startswith(("*", "?")):  # both must match
+        if every_dow:
+            candidates = [days]
+        elif every_dom and aws_dow:
+            candidates = [weekdays]
+        # else ('*/2' with a weekday): no AWS cron says that
+    elif every_dom or every_dow:  # either matches, and one matches every day
+        candidates = [f"cron({minute} {hour} * {month} ? *)"]
+    elif aws_dow and _valid(days) and _valid(weekdays):
+        # Either day matches: two AWS schedules together run the same.
+        return (
+            f"{lead}; a day of the month or a weekday needs two AWS schedules: {days} and "
+            f"{weekdays}"
+        )
+    if candidates and _valid(candidates[0]):
+        return f"{lead}: try {candidates[0]}"
+    return lead
+
+
+def _valid(expression: str) -> bool:
+    try:
+        parse_cron(expression[5:-1])
+    except ScheduleError:
+        return False
+    return True
 
 
 def parse_cron(body: str) -> CronSpec:

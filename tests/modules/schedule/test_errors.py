@@ -27,9 +27,22 @@ def test_five_field_cron_with_question_mark_day_keeps_the_weekdays_in_the_sugges
     assert "try cron(0 12 ? * MON-FRI *)" in str(error), str(error)
 
 
-def test_five_field_unix_cron_weekday_step_is_not_renumbered():
+def test_five_field_unix_cron_weekday_step_is_written_out_as_aws_days():
+    # AWS day-of-week takes no '/': unix 1-5/2 (MON, WED, FRI) is AWS 2,4,6.
     error = _error("cron(0 9 * * 1-5/2)")
-    assert "try cron(0 9 ? * 2-6/2 *)" in str(error), str(error)
+    assert "try cron(0 9 ? * 2,4,6 *)" in str(error), str(error)
+
+
+def test_five_field_unix_cron_with_both_day_fields_suggests_two_aws_schedules():
+    # Vixie: two restricted day fields match either; AWS takes one day field per schedule.
+    error = _error("cron(0 9 1 * 1)")
+    assert "two AWS schedules: cron(0 9 1 * ? *) and cron(0 9 ? * 2 *)" in str(error), str(error)
+
+
+def test_five_field_unix_cron_that_needs_both_day_fields_to_match_gets_no_aws_suggestion():
+    # '*/2' with Monday: odd days that are Mondays; no AWS cron says that.
+    error = _error("cron(0 9 */2 * 1)")
+    assert "try" not in str(error), str(error)
 
 
 def test_seven_field_quartz_cron_is_rejected_with_a_no_seconds_hint():

@@ -13,16 +13,18 @@ import calendar
 import itertools
 import json
 import os
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from cronsim import CronSim
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules.schedule import analyze, parse_schedule
+from modules.schedule import ScheduleError, analyze, parse_schedule
 
 from .test_properties import TRANSITION_DAYS, brute_force, cron_case
 
@@ -468,3 +470,30 @@ def test_a_suggested_unix_or_adf_schedule_is_valid_and_keeps_its_limit(drawn, li
     assert again.timezone == schedule.timezone, suggestion.expression
     figures = analyze(again, reference=reference, count=0).judged
     assert figures.max_runs_per_24h <= limit, f"{schedule.expression} -> {suggestion.expression}"
+
+
+# -- a unix-cron pasted where AWS cron is expected: the suggested AWS crons run the same -------
+
+
+@SETTINGS
+@given(unix_case())
+def test_the_aws_suggestion_for_a_pasted_unix_cron_runs_exactly_the_unix_runs(case):
+    text, _, reference, end, _, _ = case
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(f"cron({text})")
+    message = str(caught.value)
+    suggested = re.findall(r"cron\(([^()]*)\)", message.split("Unix cron", 1)[1])
+    unix = analyze(
+        parse_schedule(text, dialect="unix-cron"), reference=reference, end=end, count=10**5
+    )
+    if not suggested:
+        # Only when AWS has no equivalent: both day fields restricted and one starts with '*'.
+        fields = text.upper().split()
+        assert fields[2] not in ("*", "?"), message
+        assert fields[4] != "*", message
+        return
+    runs: set = set()
+    for body in suggested:
+        aws = analyze(parse_schedule(f"cron({body})"), reference=reference, end=end, count=10**5)
+        runs.update(aws.next_runs)
+    assert sorted(runs) == list(unix.next_runs), f"{text} -> {suggested}"
