@@ -376,6 +376,7 @@ def test_privileged_identity_management_assignments_are_judged_like_standing_one
     assert any("a subscription" in m for m in messages), (where(type_), messages)
 
 
+@pytest.mark.filterwarnings("ignore:azure.role:DeprecationWarning")
 def test_every_assignment_and_definition_token_is_one_an_sdk_registers() -> None:
     import importlib
 
