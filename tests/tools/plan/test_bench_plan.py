@@ -49,14 +49,20 @@ def test_child_mode_prints_one_json_line(monkeypatch, capsys, tmp_path):
 
 
 def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
-    medians = iter([[2.0, 3.0], [0, 0], [1.0, 2.0]])
+    medians = iter(
+        [
+            [(2.0, 1.9), (3.0, 4.0), (1.5, 1.2)],
+            [(0, 0), (0, 0)],
+            [(1.0, 0.9), (2.0, 2.7), (0.8, 0.7)],
+        ]
+    )
     seen_floors = []
 
-    def fake_walls(argvs, repeat, env=None):
-        seen_floors.append(argvs[0][-1])
+    def fake_timings(argvs, repeat, env=None):
+        seen_floors.append([argv[-1] for argv in argvs])
         return next(medians)
 
-    monkeypatch.setattr(bench_plan, "walls", fake_walls)
+    monkeypatch.setattr(bench_plan, "timings", fake_timings)
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
 
@@ -83,11 +89,22 @@ def test_report_shows_ratio_to_the_floor_and_growth(monkeypatch, capsys):
     assert bench_plan.main(["--sizes", "10,100", "--repeat", "1", "--diff-size", "0"]) == 0
     out = capsys.readouterr().out
     assert "floor: a process importing pulumi and loading pulumi_aws.iam" in out
-    assert "'pulumi_aws.iam'" in seen_floors[0], "the floor loads what the probe found"
+    assert "'pulumi_aws.iam'" in seen_floors[0][0], "the floor loads what the probe found"
+    assert "gc.freeze" not in seen_floors[0][0], "the floor the goal is measured against"
+    assert "gc.freeze" in seen_floors[0][2], "the stricter floor ends like the plan"
     assert "mlsched plan, all stacks 3.00 s = 1.50x the floor (goal: <= 1.5x" in out
+    assert "CPU (user+sys, process tree): floor 1.90 s, plan 4.00 s = 2.11x" in out
+    assert "(heap frozen at exit): 1.50 s, CPU 1.20 s, plan = 2.00x of it" in out
     assert "with bytecode cached: floor 1.00 s; mlsched plan, all stacks 2.00 s" in out
     assert "growth 10 -> 100 pipelines (x10): register x10, policy x10, Analyze x10" in out
     assert "0.25" in out, "policy/registration ratio"
+
+
+def test_timings_count_the_cpu_of_grandchildren_too():
+    code = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'sum(range(10**7))'])"
+    ((wall, cpu),) = bench_plan.timings([[sys.executable, "-c", code]], 1)
+    assert cpu > 0.1, "the grandchild's loop is CPU of the tree"
+    assert wall > 0
 
 
 def test_walls_alternate_the_commands_and_take_medians(monkeypatch):
