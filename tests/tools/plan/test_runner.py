@@ -214,6 +214,7 @@ def test_the_command_freezes_the_heap_before_each_stacks_mock_run(tmp_path, monk
 
     events: list[str] = []
     monkeypatch.setattr(gc, "freeze", lambda: events.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: events.append(f"threshold {t[2]}"))
 
     def recording_run_stack(stack_dir, stack, *, config=None, reference=None):
         events.append(f"run {stack}")
@@ -222,11 +223,20 @@ def test_the_command_freezes_the_heap_before_each_stacks_mock_run(tmp_path, monk
     monkeypatch.setattr(tools.mockrun, "run_stack", recording_run_stack)
     owned = dataclasses.replace(request(tmp_path, "dev", "prod", policies=False), owns_process=True)
     runner.plan_stacks(owned)
-    assert events == ["freeze", "run dev", "freeze", "run prod"]
+    every = runner.FULL_COLLECTION_EVERY
+    assert events == [
+        "freeze",
+        f"threshold {every}",
+        "run dev",
+        "freeze",
+        f"threshold {every}",
+        "run prod",
+    ]
 
 
 def test_a_plan_called_from_code_leaves_the_garbage_collector_alone(tmp_path, runs, monkeypatch):
     import gc
 
     monkeypatch.setattr(gc, "freeze", lambda: pytest.fail("froze a test process's heap"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: pytest.fail("changed the collector"))
     runner.plan_stacks(request(tmp_path, "dev", policies=False))
