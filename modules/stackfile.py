@@ -79,6 +79,8 @@ PLAN_RUNTIME = "python"
 _HERE = ("", ".", "./")
 # tokens.ValidateProjectName (sdk/go/common/tokens/project.go, names.go).
 PROJECT_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
+# tokens.ParseStackName (sdk/go/common/tokens/stack_name.go).
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
 
 _STR, _INT, _FLOAT, _BOOL, _NULL = "!!str", "!!int", "!!float", "!!bool", "!!null"
 _TIMESTAMP, _BINARY, _MERGE, _SEQ, _MAP = "!!timestamp", "!!binary", "!!merge", "!!seq", "!!map"
@@ -317,6 +319,15 @@ def read_stack(stack_dir: Path, stack: str, project: str) -> StackFile:
     """`config:` of Pulumi.<stack>.yaml, keys namespaced and parsed like the CLI's config.Map,
     with Pulumi.yaml's `config:` declarations applied when the folder has one."""
     path = Path(stack_dir) / f"Pulumi.{stack}.yaml"
+    if not STACK_NAME.fullmatch(stack):
+        # tokens.ParseStackName: the CLI refuses the stack before it reads any file.
+        bad = next((c for c in stack if not STACK_NAME.fullmatch(c)), "")
+        raise StackFileError(
+            path,
+            f"{stack!r} is not a stack name: 1-100 ASCII letters, digits, `_`, `.` or `-`"
+            + (f" (invalid character {bad!r})" if bad else "")
+            + "; rename the stack folder",
+        )
     _check_siblings(path, f"Pulumi.{stack}", "the stack file")
     text = read_text(path)
     decoder = _Decoder(path)

@@ -376,3 +376,11 @@ def test_another_spelling_of_a_file_beside_it_is_refused_as_the_cli_reads_or_ign
     with pytest.raises(StackFileError, match=message) as caught:
         read_stack(tmp_path, "s", "mlsched")  # reads Pulumi.yaml's declarations too
     assert other in str(caught.value)
+
+
+@pytest.mark.parametrize("stack", ["dev stack", "dév", "a" * 101, "org/dev"])
+def test_a_stack_name_the_cli_refuses_is_refused_before_any_file_is_read(
+    tmp_path: Path, stack: str
+) -> None:
+    with pytest.raises(StackFileError, match="is not a stack name"):
+        read_stack(tmp_path, stack, "mlsched")
