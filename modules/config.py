@@ -252,8 +252,9 @@ def load_stack(
     secrets = {key for key, value in config.items() if holds_secret(value)}
     for key in sorted(k for k in config if isinstance(k, str) and k.startswith(prefix)):
         if key[len(prefix) :] not in STACK_KEYS:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else "remove it"
+            # Compared without the shared `<project>:` prefix, which makes every key look close.
+            close = difflib.get_close_matches(key[len(prefix) :], list(STACK_KEYS), n=1, cutoff=0.6)
+            hint = f"did you mean {prefix + close[0]!r}?" if close else "remove it"
             ctx.add(key, f"unknown stack config key; {hint} Known keys: {', '.join(known)}")
         elif key in secrets:
             ctx.add(

@@ -334,3 +334,10 @@ def test_more_tags_than_the_cloud_accepts_per_resource_are_refused(cloud: str, l
     (issue,) = ctx.issues
     assert f"{limit + 1} tags" in issue.problem
     assert f"at most {limit}" in issue.problem
+
+
+def test_an_unknown_stack_key_gets_no_far_fetched_suggestion() -> None:
+    (issue,) = stack_config({"mlsched:owner": "x"})
+    assert "did you mean" not in issue.problem
+    (issue,) = stack_config({"mlsched:pipeline": "[]"})
+    assert "did you mean 'mlsched:pipelines'?" in issue.problem
