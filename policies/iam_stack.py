@@ -37,6 +37,7 @@ from policies.iam_trust import (
     foreign,
     named_accounts,
     provider_accounts,
+    service_source_accounts,
 )
 from policies.iam_trust import _own_accounts as resource_own_accounts
 from policies.targets import Node, _Referrers, _Refs
@@ -357,10 +358,13 @@ def validate_cross_account(args: StackValidationArgs, report: ReportViolation) -
                 except UnknownValueError:
                     pending = pending or f"{n.res.name}.{source.label}.{st.path()}"
                     continue
-                if not named:
+                sources = service_source_accounts(st, ctx)
+                if not (named or sources):
                     continue
                 if shown is None:
                     shown = stack_accounts(nodes, config)
+                if shown:
+                    named = [*named, *sources]
                 problems = foreign(named, shown | trusted)
                 if not problems:
                     continue

@@ -160,6 +160,7 @@ _ACCOUNT_GUARDS = (
     "kms:CallerAccount",
 )
 _ARN_GUARDS = ("aws:PrincipalArn", "aws:SourceArn")
+_SOURCE_ACCOUNT_KEYS = ("aws:SourceAccount", "aws:SourceOwner", "aws:SourceArn")
 
 
 def _literal(entry: sem.ConditionEntry, value: Any) -> bool | str:
@@ -354,14 +355,36 @@ def named_accounts(st: Statement, ctx: Context) -> list[tuple[str, str | None]]:
         else:
             out.append((f"{value} (account {account})", account))
     if _wildcards(st):
-        for key in (*_ACCOUNT_GUARDS, *_ARN_GUARDS):
-            for entry in sem.pinning_entries(_condition(st, ctx), key):
-                for v in entry.values:
-                    if is_unknown(v):
-                        ctx.unknown(st, f"Condition.{entry.operator}.{entry.key}")
-                    account = sem.account_of_value(entry, v) if isinstance(v, str) else None
-                    if account:
-                        out.append((f"any principal with {entry.key} {v}", account))
+        out += _condition_accounts(st, ctx, (*_ACCOUNT_GUARDS, *_ARN_GUARDS), "any principal with")
+    return out
+
+
+def service_source_accounts(st: Statement, ctx: Context) -> list[tuple[str, str | None]]:
+    """(what, account) for the accounts on whose behalf a trusted service may act: a role
+    trusting events.amazonaws.com with aws:SourceAccount 999999999999 is assumed for that
+    account's rules. Judged only where the stack's account is known: the shipped components pin
+    the account they look up at deploy time, which no document shows the pack."""
+    principals = {} if is_unknown(st.principals) else st.principals
+    services = [
+        s for s in principals.get("Service", ()) if isinstance(s, str) and not sem.has_wildcard(s)
+    ]
+    if not services or _wildcards(st):
+        return []
+    return _condition_accounts(st, ctx, _SOURCE_ACCOUNT_KEYS, f"{', '.join(services)} on behalf of")
+
+
+def _condition_accounts(
+    st: Statement, ctx: Context, keys: tuple[str, ...], who: str
+) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    for key in keys:
+        for entry in sem.pinning_entries(_condition(st, ctx), key):
+            for v in entry.values:
+                if is_unknown(v):
+                    ctx.unknown(st, f"Condition.{entry.operator}.{entry.key}")
+                account = sem.account_of_value(entry, v) if isinstance(v, str) else None
+                if account:
+                    out.append((f"{who} {entry.key} {v}", account))
     return out
 
 
@@ -371,7 +394,7 @@ def foreign(named: list[tuple[str, str | None]], allowed: set[str]) -> list[str]
 
 def cross_account_message(problems: list[str], why: str) -> str:
     return (
-        f"trusts AWS principal {', '.join(problems)}, {why}. Trust a principal of an account "
+        f"trusts {', '.join(problems)}, {why}. Trust a principal of an account "
         "you own, or add the account to trustedAccounts of iam-trust-cross-account in "
         "policies/config/<stack>.json."
     )
@@ -383,7 +406,8 @@ def check_cross_account(st: Statement, ctx: Context) -> str | None:
         # no provider allowedAccountIds or assumed role, no ARN of its own): the stack policy
         # iam-trust-cross-account-stack judges it with every account the stack shows.
         return None
-    problems = foreign(named_accounts(st, ctx), _accounts(ctx))
+    named = [*named_accounts(st, ctx), *service_source_accounts(st, ctx)]
+    problems = foreign(named, _accounts(ctx))
     if not problems:
         return None
     return cross_account_message(

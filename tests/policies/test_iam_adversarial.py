@@ -557,3 +557,37 @@ def test_a_key_policy_for_any_caller_of_another_account_is_cross_account(prod) -
     r = _key_for_callers(FOREIGN)
     (v,) = by_policy(prod.analyze(r))["iam-trust-cross-account"]
     assert f"kms:CallerAccount {FOREIGN}" in v.message, f"{r.urn}: {v.message}"
+
+
+def _events_trust(account: str, **kw) -> Resource:
+    st = {
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+    }
+    return res("aws:iam/role:Role", {"assumeRolePolicy": doc(st)}, **kw)
+
+
+def test_a_service_trust_on_behalf_of_another_account_is_cross_account(prod) -> None:
+    r = _events_trust(FOREIGN, **own_provider())
+    (v,) = by_policy(prod.analyze(r))["iam-trust-cross-account"]
+    assert f"events.amazonaws.com on behalf of aws:SourceAccount {FOREIGN}" in v.message, (
+        f"{r.urn}: {v.message}"
+    )
+    assert "iam-trust-cross-account" not in by_policy(
+        prod.analyze(_events_trust(OWN, **own_provider()))
+    )
+
+
+def test_a_service_trusts_source_account_is_judged_at_stack_level_once_the_account_is_known(prod):
+    queue = res("aws:sqs/queue:Queue", {}, "q", outputs={"arn": f"arn:aws:sqs:us-east-1:{OWN}:q"})
+    other = _events_trust(FOREIGN, name="other")
+    found = [
+        v for v in prod.analyze_stack([queue, other]) if v.policy == "iam-trust-cross-account-stack"
+    ]
+    assert [v.urn for v in found] == [other.urn], show(found)
+    # Without any evidence of the stack's account the source is not failed closed: the shipped
+    # components pin the account they look up at deploy time.
+    alone = [v for v in prod.analyze_stack([other]) if v.policy == "iam-trust-cross-account-stack"]
+    assert alone == [], show(alone)
