@@ -296,7 +296,12 @@ def reconcile_config(
         validator = _draft7_validator(schema)
         for err in sorted(validator.iter_errors(props), key=lambda e: list(e.absolute_path)):
             key = ".".join(str(p) for p in err.absolute_path)
-            errors.append(f"{name}{'.' + key if key else ''}: {err.message}")
+            hint = ""
+            if err.validator == "type" and isinstance(err.instance, str):
+                from modules.config import shown
+
+                hint = f" ({shown(err.instance)})"
+            errors.append(f"{name}{'.' + key if key else ''}: {err.message}{hint}")
         result[name] = (level, props)
     if errors:
         raise PolicyConfigError(f"{prefix}invalid policy config: " + "; ".join(errors))

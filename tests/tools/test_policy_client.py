@@ -464,3 +464,8 @@ def test_settings_under_all_are_refused_as_the_engine_ignores_them(tmp_path: Pat
     path.write_text('{"all": {"enforcementLevel": "mandatory", "limit": 3}}')
     with pytest.raises(PolicyConfigError, match='"all" takes only enforcementLevel'):
         load_pack_config(path)
+
+
+def test_a_quoted_number_in_policy_config_says_to_drop_the_quotes(client: PolicyClient) -> None:
+    with pytest.raises(PolicyConfigError, match=r"no-public\.limit: '3' is not of type .*write 3"):
+        client.configure({"no-public": {"limit": "3"}})
