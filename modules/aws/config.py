@@ -742,7 +742,11 @@ def check_stack(config: Mapping[str, Any], ctx: IssueContext) -> None:
         if problem is not None:
             ctx.add("aws:region", problem)
     partition = limits.partition_of(region) if isinstance(region, str) else None
-    pipelines = config.get("mlsched:pipelines")
+    # `<project>:pipelines` (the project need not be called mlsched; another namespace holding
+    # `pipelines` is refused by the core).
+    pipelines = next(
+        (value for key, value in sorted(config.items()) if key.endswith(":pipelines")), None
+    )
     if partition is None or not isinstance(pipelines, str):
         return
     try:

@@ -389,3 +389,16 @@ def test_the_expected_duration_tag_counts_against_sagemakers_tag_limit(
     tags = {f"k{i}": "v" for i in range(49)}
     found = issues(definition_dir, entry(tags=tags, expectedDuration="90m"))
     assert "SageMaker CreatePipeline Tags accepts at most 50" in found["tags"]
+
+
+def test_the_partition_check_reads_the_pipelines_of_any_project_name(
+    definition_dir: Path,
+) -> None:
+    from modules.aws.config import check_stack
+    from modules.config import IssueContext
+
+    arn = "arn:aws-cn:iam::123456789012:role/run"
+    config = {"aws:region": "us-east-1", "ml:pipelines": json.dumps([entry(executionRoleArn=arn)])}
+    ctx = IssueContext("prod", None, [])
+    check_stack(config, ctx)
+    assert [i.key for i in ctx.issues] == ["executionRoleArn"]
