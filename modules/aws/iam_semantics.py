@@ -72,7 +72,12 @@ DATASET_VERSION: str = _load("metadata.json")["version"]
 
 
 # --- glob matching ---------------------------------------------------------------------------
-_VAR = object()  # one ARN-format variable: any non-empty text, absorbed only by `*`
+_VAR = object()  # one character of an ARN-format variable's value: only `?` or `*` match it
+# A variable (`${RoleNameWithPath}`) stands for any name, so it is spelt as this many opaque
+# characters: a pattern matching them matches every name at least that long, which is every
+# resource of the type but ones whose names are shorter than its `?`s (`role/?*` is every role;
+# `role/?` is one-character names only and does not match).
+_VAR_LENGTH = 64
 
 
 def _match(pattern: str, symbols: Sequence[Any], *, fold: bool = True) -> bool:
@@ -86,9 +91,7 @@ def _match(pattern: str, symbols: Sequence[Any], *, fold: bool = True) -> bool:
         if pi < len(p) and p[pi] == "*":
             star, mark = pi, si
             pi += 1
-        elif pi < len(p) and (
-            (p[pi] == "?" and s[si] is not _VAR) or (isinstance(s[si], str) and p[pi] == s[si])
-        ):
+        elif pi < len(p) and (p[pi] == "?" or (isinstance(s[si], str) and p[pi] == s[si])):
             pi += 1
             si += 1
         elif star >= 0:
@@ -339,7 +342,7 @@ def _format_symbols(fmt: str, fixed: Mapping[str, str]) -> list[Any]:
             if value:
                 symbols.extend(value)
             else:
-                symbols.append(_VAR)
+                symbols.extend([_VAR] * _VAR_LENGTH)
         else:
             symbols.extend(piece)
     return symbols

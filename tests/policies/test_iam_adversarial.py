@@ -591,3 +591,13 @@ def test_a_service_trusts_source_account_is_judged_at_stack_level_once_the_accou
     # components pin the account they look up at deploy time.
     alone = [v for v in prod.analyze_stack([other]) if v.policy == "iam-trust-cross-account-stack"]
     assert alone == [], show(alone)
+
+
+@pytest.mark.parametrize(
+    "resource", ["arn:aws:iam::*:role/?*", f"arn:aws:iam::{OWN}:role/*?", "arn:aws:iam::*:role/??*"]
+)
+def test_question_marks_before_a_star_still_name_every_role(prod, resource) -> None:
+    st = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource}
+    r = res("aws:iam/policy:Policy", {"policy": doc(st)})
+    (v,) = by_policy(prod.analyze(r))["iam-passrole-scoped"]
+    assert "(every role)" in v.message, f"{r.urn}: {v.message}"

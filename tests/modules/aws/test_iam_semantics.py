@@ -87,6 +87,10 @@ def test_access_levels_come_from_the_data() -> None:
         ("iam:PassRole", "arn:aws:iam::????????????:role/*", None),
         (START, "arn:aws:sagemaker:*-*-*:123456789012:pipeline/*", "123456789012"),
         (START, "arn:aws:sagemaker:??-????-?:*?:pipeline/*", None),
+        ("iam:PassRole", "arn:aws:iam::*:role/?*", None),
+        ("iam:PassRole", "arn:aws:iam::123456789012:role/*?", "123456789012"),
+        ("s3:GetObject", "arn:aws:s3:::??*/?*", None),
+        (START, "arn:aws:sagemaker:*:*:pipeline/???*", None),
     ],
 )
 def test_resource_patterns_covering_every_resource(action: str, pattern: str, account) -> None:
@@ -103,6 +107,9 @@ def test_resource_patterns_covering_every_resource(action: str, pattern: str, ac
         ("s3:GetObject", "arn:aws:s3:::my-bucket/*"),
         ("iam:PassRole", "arn:aws:iam::123456789012:role/app/*-exec"),
         ("s3:ListAllMyBuckets", "*"),  # supports only "*": never a wildcard grant
+        ("iam:PassRole", "arn:aws:iam::123456789012:role/?"),  # one-character names only
+        ("iam:PassRole", "arn:aws:iam::123456789012:role/*/*"),  # roles with a path only
+        ("iam:PassRole", "arn:aws:iam::123456789012:role/?*x"),
     ],
 )
 def test_resource_patterns_that_do_not_cover_every_resource(action: str, pattern: str) -> None:
