@@ -162,6 +162,7 @@ class UnixCalendar:
             (b - a) * 3600 - (minutes[-1] - minutes[0]) * 60 for a, b in itertools.pairwise(hours)
         ]
         self.min_minute_gap = min(self.Mg) if self.Mg else None
+        self.full_gap = self.range_gap(0, self.n)
         self.in_hour = {h: q for q, h in enumerate(hours)}
         self.below_hour = [bisect_left(hours, h) for h in range(25)]
         self.months = frozenset(spec.months)
@@ -311,6 +312,8 @@ class UnixCalendar:
         """Shortest gap between consecutive times T[i..j)."""
         if j - i < 2:
             return None
+        if isinstance(self.T, range):
+            return self.T.step
         nM, Mg = self.nM, self.Mg
         qa, ra = divmod(i, nM)
         qb, rb = divmod(j - 1, nM)
@@ -495,7 +498,7 @@ class UnixPolicyEngine:
         gap = None
         range_gap = self.cal.range_gap
         full = self.cal.n
-        full_gap = range_gap(0, full)
+        full_gap = self.cal.full_gap
         for k, (_, i, j) in enumerate(pieces):
             inner = full_gap if (i == 0 and j == full) else range_gap(i, j)
             if k:
@@ -733,7 +736,7 @@ class UnixWindow:
             _merge(figures, engine.scan(days, -(1 << 62), 1 << 62))
         if not self.short and self.regular:
             n = cal.n
-            gap = cal.range_gap(0, n)
+            gap = cal.full_gap
             if self.pair_gap is not None:
                 gap = self.pair_gap if gap is None else min(gap, self.pair_gap)
             figures[0] = min(2, figures[0] + self.regular * n)
