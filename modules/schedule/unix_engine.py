@@ -28,10 +28,11 @@ DAY = 86400
 _R_MAX = 40
 _FIRST_DAY = datetime(1970, 1, 1).toordinal()
 _YEAR_LO, _YEAR_HI = 1970, 2199
+_CALENDAR_FROM = 1960  # zone tables start in 1969; clusters reach a few days earlier
 _YEAR_START = {
-    y: datetime(y, 1, 1).toordinal() - _FIRST_DAY for y in range(_YEAR_LO - 1, _YEAR_HI + 3)
+    y: datetime(y, 1, 1).toordinal() - _FIRST_DAY for y in range(_CALENDAR_FROM, _YEAR_HI + 12)
 }
-_STARTS = [_YEAR_START[y] for y in range(_YEAR_LO - 1, _YEAR_HI + 3)]
+_STARTS = [_YEAR_START[y] for y in range(_CALENDAR_FROM, _YEAR_HI + 12)]
 _MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _TYPE_OF = [
     (7 if _y % 4 == 0 and (_y % 100 != 0 or _y % 400 == 0) else 0)
@@ -61,7 +62,7 @@ def _leap(year: int) -> bool:
 
 
 def _year_of(day: int) -> int:
-    return _YEAR_LO - 1 + bisect_right(_STARTS, day) - 1
+    return _CALENDAR_FROM + bisect_right(_STARTS, day) - 1
 
 
 def _times(minutes: tuple[int, ...], hours: tuple[int, ...]):
@@ -645,11 +646,15 @@ class UnixWindow:
             if at == len(indices) or indices[at] >= k1:
                 continue
             # Matching days of the cluster from its calendar position (same for every one).
-            pattern = masks[kind] >> doy
             length = 366 if kind >= 7 else 365
-            if doy + span >= length:
-                pattern |= masks[following] << (length - doy)
-            pattern &= (2 << span) - 1
+            if doy + span >= length + 365:  # a cluster longer than a year: read the days
+                c0 = starts[indices[at]]
+                pattern = cal.day_mask(c0, c0 + span)
+            else:
+                pattern = masks[kind] >> doy
+                if doy + span >= length:
+                    pattern |= masks[following] << (length - doy)
+                pattern &= (2 << span) - 1
             key = (shape_id, pattern)
             if key in seen:
                 continue

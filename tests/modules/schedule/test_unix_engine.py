@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from modules.schedule import analyze, parse_schedule
 from modules.schedule.analysis import _HORIZON, _seconds, _unix_general
 from modules.schedule.unix_engine import UnixWindow
-from modules.schedule.zones import zone_table
+from modules.schedule.zones import tz_database_names, zone_table
 
 from .test_properties_dialects import assert_figures, unix_brute_force, unix_case
 
@@ -139,3 +139,26 @@ def test_dense_expressions_match_brute_force_with_the_change_inside_the_window(
         assert worst == nominal, context
     else:
         assert_figures(result.worst, zone, worst, context + " (worst)", 8)
+
+
+ALL_ZONES = sorted(tz_database_names())
+ZONE_SAMPLE = ALL_ZONES if THOROUGH else ALL_ZONES[:: max(1, len(ALL_ZONES) // 25)]
+
+
+@pytest.mark.parametrize("zone", ZONE_SAMPLE)
+def test_every_zone_gives_the_general_engine_figures_from_1970_and_to_2199(zone):
+    for text in ("0 */2 * * *", "30 1 * * SUN", "*/20 0-3 * * *"):
+        for reference, end in (
+            (datetime(1970, 2, 1, tzinfo=UTC), datetime(1973, 6, 1, tzinfo=UTC)),
+            (datetime(2026, 11, 30, 9, 42, tzinfo=UTC), None),
+        ):
+            result = analyze(
+                parse_schedule(text, zone, dialect="unix-cron"),
+                reference=reference,
+                count=3,
+                end=end,
+            )
+            nominal, worst = _expected(text, zone, reference, end, 3)
+            context = f"{text} in {zone} from {reference.isoformat()} to {end}"
+            assert _figures(result) == _figures(nominal), context
+            assert result.worst == worst, context + " (worst)"
