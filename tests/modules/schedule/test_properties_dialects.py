@@ -236,7 +236,7 @@ def test_unix_cron_matches_brute_force_nominal_and_worst(case, count):
 @SETTINGS
 @given(unix_case())
 def test_unix_cron_next_runs_match_cronsim(case):
-    text, zone, reference, _, _, _ = case
+    text, zone, reference, _, fires, fixed = case
     if zone == "Australia/Lord_Howe":
         # cronsim steps hours by 3600 s from a replaced minute, which skips the first half hour
         # after Lord Howe's 30-minute fall-back ('* 2 * * 0' on 2026-04-05 starts at 02:30);
@@ -246,7 +246,21 @@ def test_unix_cron_next_runs_match_cronsim(case):
     result = analyze(parse_schedule(text, zone, dialect="unix-cron"), reference=reference, count=6)
     # cronsim returns runs strictly after its start; ours start at the reference itself.
     sim = CronSim(text, (reference - timedelta(seconds=1)).astimezone(ZoneInfo(zone)))
-    expected = [next(sim).astimezone(UTC) for _ in range(len(result.next_runs))]
+    expected: list[datetime] = []
+    tz = ZoneInfo(zone)
+    for _ in range(50):
+        if len(expected) == len(result.next_runs):
+            break
+        run = next(sim)
+        # cronsim moves a result inside a DST gap to the first minute after it. On its day
+        # path (a search that starts on a non-matching day lands on an imaginary midnight) it
+        # does so for a '*' job too: '* 0 * * 0' in Santiago, whose Sunday hour 0 is skipped on
+        # 2026-09-06, runs at 01:00 when searched from Saturday but not when searched from
+        # Sunday 00:00 UTC-4's hour path ('* 0 * * *' from Saturday noon skips it). Debian runs
+        # a '*' job only at wall times it matches; the brute force checks that, so here such a
+        # moved run of a wildcard job is dropped.
+        if fixed or fires(run.astimezone(UTC).astimezone(tz)):  # the real wall time
+            expected.append(run.astimezone(UTC))
     assert list(result.next_runs) == expected, f"{text} in {zone} from {reference.isoformat()}"
 
 

@@ -162,3 +162,22 @@ def test_every_zone_gives_the_general_engine_figures_from_1970_and_to_2199(zone)
             context = f"{text} in {zone} from {reference.isoformat()} to {end}"
             assert _figures(result) == _figures(nominal), context
             assert result.worst == worst, context + " (worst)"
+
+
+def test_a_wildcard_job_whose_whole_hour_a_midnight_change_skips_does_not_run_that_day():
+    # Santiago skips 2026-09-06 00:00-01:00; '* 0 * * 0' has no wall time left that Sunday.
+    reference = datetime(2026, 9, 6, tzinfo=UTC)
+    end = datetime(2026, 9, 20, tzinfo=UTC)
+    result = analyze(
+        parse_schedule("* 0 * * 0", "America/Santiago", dialect="unix-cron"),
+        reference=reference,
+        count=3,
+        end=end,
+    )
+
+    def fires(local: datetime) -> bool:
+        return local.hour == 0 and local.weekday() == 6
+
+    runs = unix_brute_force("America/Santiago", reference, end, fires, every=True, shift=False)
+    assert runs[0] == datetime(2026, 9, 13, 3, tzinfo=UTC), runs[:3]
+    assert_figures(result, "America/Santiago", runs, "* 0 * * 0 in America/Santiago", 3)
