@@ -201,3 +201,25 @@ def test_children_peak_rss_sees_a_running_child():
     finally:
         child.kill()
         child.wait()
+
+
+def test_diff_report_shows_wall_and_cpu_ratios_and_memory(monkeypatch, capsys):
+    row = {
+        "pipelines": 1000,
+        "plan_s": 40.0,
+        "diff_s": 50.0,
+        "plan_cpu_s": 60.0,
+        "diff_cpu_s": 123.0,
+        "peak_mib": 2500.0,
+        "changed": ["bench-00000"],
+    }
+    monkeypatch.setattr(bench_plan, "timings", lambda argvs, repeat, env=None: [(1, 1)] * 3)
+    monkeypatch.setattr(bench_plan, "measure_diff", lambda count, repeat: row)
+    monkeypatch.setattr(
+        subprocess, "run", lambda argv, **kw: SimpleNamespace(stdout=json.dumps([]) + "\n")
+    )
+    assert bench_plan.main(["--sizes", "", "--repeat", "1", "--diff-size", "1000"]) == 0
+    out = capsys.readouterr().out
+    assert "plan 40.0 s, diff 50.0 s = 1.25x one plan (goal: <= 2.2x)" in out
+    assert "peak memory of the diff's process tree 2500 MiB" in out
+    assert "plan 60.0 s, diff 123.0 s = 2.05x" in out
