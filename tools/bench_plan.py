@@ -108,13 +108,14 @@ def measure(root: Path, count: int, policy_config: Path) -> dict[str, Any]:
     from tools.mockrun import run_stack
     from tools.plan import render_json, render_markdown
     from tools.plan.build import schedule_entries, stack_plan
-    from tools.plan.runner import CALL_TIMEOUT, pack_config
+    from tools.plan.runner import CALL_TIMEOUT, pack_config, settle_heap
     from tools.policy_client import PolicyClient
 
     reference = datetime(2026, 1, 1, tzinfo=UTC)
     warm = synthetic_stack(root / "warm", 1)
     run_stack(warm, BENCH_STACK)  # imports and first-use costs, not part of the scaling
     stack_dir = synthetic_stack(root, count)
+    settle_heap()  # as `mlsched plan` does before each stack's run
 
     started = time.perf_counter()
     run = run_stack(stack_dir, BENCH_STACK)

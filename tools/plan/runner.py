@@ -53,7 +53,7 @@ def _error_plan(request: Request, stack: str, message: str, project: str = "mlsc
 FULL_COLLECTION_EVERY = 1000
 
 
-def _settle_heap() -> None:
+def settle_heap() -> None:
     """Before a stack's mock run in the command's own process (a test's process, which plans
     many times, keeps its collector untouched).
 
@@ -77,7 +77,7 @@ def _run(request: Request, stack: str) -> Any:
     from tools.mockrun import run_stack
 
     if request.owns_process:
-        _settle_heap()
+        settle_heap()
     try:
         # A program that prints must not corrupt the report on stdout (`--format json`).
         with contextlib.redirect_stdout(sys.stderr):
