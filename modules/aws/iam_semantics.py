@@ -499,6 +499,57 @@ ESCALATIONS: tuple[Escalation, ...] = (
         "opens an existing notebook and uses its role",
         "sagemaker:CreatePresignedNotebookInstanceUrl",
     ),
+    # Bishop Fox's iam-vulnerable adds these (privesc-codeBuildCreateProjectPassRole,
+    # privesc-ecsRunTask..., privesc-sageCreateTrainingJob/ProcessingJob, privesc-ssmSendCommand,
+    # privesc-ssmStartSession, privesc-ec2InstanceConnect): services that run code as a passed
+    # role, or hand a shell on an instance that acts as its instance role.
+    _esc(
+        "PassRoleToCodeBuild",
+        "creates and starts a build that runs as any role",
+        "iam:PassRole",
+        "codebuild:CreateProject",
+        "codebuild:StartBuild",
+    ),
+    _esc(
+        "PassRoleToECS",
+        "registers and runs a task that runs as any role",
+        "iam:PassRole",
+        "ecs:RegisterTaskDefinition",
+        "ecs:RunTask",
+    ),
+    _esc(
+        "PassRoleToSageMakerTraining",
+        "runs a training job's code as any role",
+        "iam:PassRole",
+        "sagemaker:CreateTrainingJob",
+    ),
+    _esc(
+        "PassRoleToSageMakerProcessing",
+        "runs a processing job's code as any role",
+        "iam:PassRole",
+        "sagemaker:CreateProcessingJob",
+    ),
+    _esc(
+        "PassRoleToSageMakerPipeline",
+        "creates and starts a pipeline whose steps run as any role",
+        "iam:PassRole",
+        "sagemaker:CreatePipeline",
+        "sagemaker:StartPipelineExecution",
+    ),
+    _esc(
+        "PassRoleToGlueJob",
+        "creates and runs a Glue job as any role",
+        "iam:PassRole",
+        "glue:CreateJob",
+        "glue:StartJobRun",
+    ),
+    _esc("SSMSendCommand", "runs commands on instances as their roles", "ssm:SendCommand"),
+    _esc("SSMStartSession", "opens a shell on instances with their roles", "ssm:StartSession"),
+    _esc(
+        "EC2InstanceConnect",
+        "logs in to instances that act as their roles",
+        "ec2-instance-connect:SendSSHPublicKey",
+    ),
     # CodeStar's paths (CreateProject, CreateProjectFromTemplate) are gone with the service:
     # AWS removed codestar from the Service Authorization Reference, and a test keeps every
     # entry here a documented action.

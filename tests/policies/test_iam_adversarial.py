@@ -601,3 +601,19 @@ def test_question_marks_before_a_star_still_name_every_role(prod, resource) -> N
     r = res("aws:iam/policy:Policy", {"policy": doc(st)})
     (v,) = by_policy(prod.analyze(r))["iam-passrole-scoped"]
     assert "(every role)" in v.message, f"{r.urn}: {v.message}"
+
+
+@pytest.mark.parametrize(
+    ("actions", "path"),
+    [
+        (["iam:PassRole", "sagemaker:CreateTrainingJob"], "PassRoleToSageMakerTraining"),
+        (["iam:PassRole", "sagemaker:CreatePipeline", "sagemaker:StartPipelineExecution"],
+         "PassRoleToSageMakerPipeline"),
+        (["ssm:SendCommand"], "SSMSendCommand"),
+    ],
+)  # fmt: skip
+def test_services_that_run_code_as_a_passed_role_are_escalation_paths(prod, actions, path):
+    r = res("aws:iam/policy:Policy", {"policy": doc({"Effect": "Allow", "Action": actions,
+                                                      "Resource": "*"})})  # fmt: skip
+    (v,) = by_policy(prod.analyze(r))["iam-no-privilege-escalation"]
+    assert path in v.message, f"{r.urn}: {v.message}"
