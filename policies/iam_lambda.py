@@ -16,6 +16,8 @@ from typing import Any
 from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
 
 from modules.aws import iam_semantics as sem
+from policies import settings
+from policies.iam_trust import provider_accounts
 from policies.values import guarded, is_unknown, plain, show, unknown
 
 # type -> (function property, principal, sourceArn, sourceAccount, principalOrgId, url auth type)
@@ -40,7 +42,28 @@ def _value(props: Mapping[str, Any], key: str, pending: list[str]) -> Any:
     return value if isinstance(value, str) and value else None
 
 
-def _permission_problem(props: Mapping[str, Any], pending: list[str]) -> str | None:
+SCHEMA = {
+    "trustedAccounts": {
+        "type": "array",
+        "items": {"type": "string", "pattern": r"^\d{12}$"},
+        "default": [],
+        "description": "other AWS accounts that may invoke this stack's functions",
+    }
+}
+
+
+def _foreign_account(principal: str, own: set[str], trusted: set[str]) -> str | None:
+    """The account an account principal names when it is neither the stack's (known from the
+    provider) nor trusted; None when it is one of them or the stack's account is not known."""
+    account = sem.principal_account(principal)
+    if account is None or not own or account in own | trusted:
+        return None
+    return account
+
+
+def _permission_problem(
+    props: Mapping[str, Any], pending: list[str], own: set[str], trusted: set[str]
+) -> str | None:
     principal = props.get("principal")
     if is_unknown(principal):
         pending.append("principal")
@@ -69,6 +92,14 @@ def _permission_problem(props: Mapping[str, Any], pending: list[str]) -> str | N
             f"{public} (checkov CKV_AWS_301). Name the caller, or set principalOrgId / "
             "sourceAccount"
         )
+    foreign = _foreign_account(principal, own, trusted)
+    if foreign:
+        return (
+            f"principal {principal} lets account {foreign}, not this stack's "
+            f"({', '.join(sorted(own))}), invoke the function (IAM Access Analyzer external "
+            "access). Name a principal of this account, or add the account to trustedAccounts "
+            "of iam-lambda-access-scoped"
+        )
     if _SERVICE.match(principal):
         if source_arn or source_account:
             return None
@@ -90,7 +121,11 @@ def validate_lambda_access(args: ResourceValidationArgs, report: ReportViolation
         return
     pending: list[str] = []
     if t in _PERMISSIONS:
-        problem = _permission_problem(props, pending)
+        config = settings.merged(args, SCHEMA)
+        provider = getattr(args, "provider", None)
+        own = provider_accounts(plain(provider.props) if provider is not None else {})
+        trusted = {str(a) for a in config["trustedAccounts"]}
+        problem = _permission_problem(props, pending, own, trusted)
         if problem:
             report(f"{problem}.", None)
     elif t in _URLS:
@@ -125,6 +160,7 @@ LAMBDA_ACCESS = ResourceValidationPolicy(
     description="Lambda permissions, function URLs and layer permissions must not open a function "
     "to anyone or to a service without a source (checkov CKV_AWS_301/364/258).",
     validate=guarded((*PROPS, "authorizationType", "authType"), validate_lambda_access),
+    config_schema=settings.schema(SCHEMA),
 )
 
 POLICIES = [LAMBDA_ACCESS]

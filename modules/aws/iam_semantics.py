@@ -678,7 +678,10 @@ _ACCOUNT = re.compile(r"\d{12}", re.ASCII)
 
 def account_of_value(entry: ConditionEntry, value: str) -> str | None:
     """The one account a condition value names (an account id or an ARN's account field);
-    None when it names any or several (a wildcard in the account part)."""
+    None when it names any or several (a wildcard in the account part). A JSON number is read
+    as IAM reads it, as its decimal text (`"aws:SourceAccount": 123456789012`)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
         return None
     if _ACCOUNT.fullmatch(value):

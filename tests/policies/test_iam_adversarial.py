@@ -617,3 +617,14 @@ def test_services_that_run_code_as_a_passed_role_are_escalation_paths(prod, acti
                                                       "Resource": "*"})})  # fmt: skip
     (v,) = by_policy(prod.analyze(r))["iam-no-privilege-escalation"]
     assert path in v.message, f"{r.urn}: {v.message}"
+
+
+def test_a_source_account_written_as_a_json_number_pins_like_the_string(prod) -> None:
+    st = {
+        "Effect": "Allow",
+        "Principal": {"Service": "scheduler.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": int(OWN)}},
+    }
+    r = res("aws:iam/role:Role", {"assumeRolePolicy": doc(st)}, **own_provider())
+    assert "iam-trust-confused-deputy" not in by_policy(prod.analyze(r)), r.urn

@@ -85,3 +85,21 @@ def test_an_unknown_principal_is_the_preview_advisory_not_a_pass(prod) -> None:
     (v,) = verdicts(prod, r)
     assert v.enforcement == "advisory", f"{r.urn}: {v.message}"
     assert "can't be known during preview" in v.message, f"{r.urn}: {v.message}"
+
+
+def _invoke_by(principal: str) -> Resource:
+    return Resource(
+        urn=f"urn:pulumi:prod::mlsched::{PERMISSION}::r",
+        type=PERMISSION,
+        name="r",
+        inputs={"action": "lambda:InvokeFunction", "function": "f", "principal": principal},
+        provider="urn:pulumi:prod::mlsched::pulumi:providers:aws::default::id-1",
+        provider_inputs={"allowedAccountIds": '["123456789012"]'},
+    )
+
+
+def test_a_permission_for_another_account_is_reported_once_the_stacks_account_is_known(prod):
+    r = _invoke_by("999999999999")
+    (v,) = verdicts(prod, r)
+    assert "lets account 999999999999" in v.message, f"{r.urn}: {v.message}"
+    assert verdicts(prod, _invoke_by("arn:aws:iam::123456789012:role/caller")) == [], r.urn
