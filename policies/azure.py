@@ -24,7 +24,7 @@ from pulumi_policy import (
 )
 
 from policies import azure_roles, azure_types
-from policies.values import as_list, dig, is_unknown, plain, unknown
+from policies.values import as_list, dig, is_unknown, plain, show, unknown
 
 # Every resource that gives a principal a role at a scope: a standing assignment, and Privileged
 # Identity Management's active and eligible ones (an eligible principal activates the role itself).
@@ -80,12 +80,12 @@ def check_assignment_role(args: ResourceValidationArgs, report: ReportViolation)
     role_id, role_name = _role_reference(args, props)
     if role_id is None and isinstance(role_name, str):
         guid = azure_roles.by_name().get(azure_roles.name_key(role_name))
-        shown = f"roleDefinitionName {role_name!r}"
+        shown = f"roleDefinitionName {show(role_name)}"
     elif isinstance(role_id, str):
         guid = azure_roles.role_guid(role_id)
         if guid is None:
             report(
-                f"{key} {role_id!r} is not a role definition ID; use "
+                f"{key} {show(role_id)} is not a role definition ID; use "
                 "/subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<GUID> "
                 "(the GUID from Microsoft's built-in roles list or your custom role).",
                 None,
@@ -93,7 +93,7 @@ def check_assignment_role(args: ResourceValidationArgs, report: ReportViolation)
             return
         shown = role_id
     else:
-        report(f"{key} must be a role definition ID string, got {role_id!r}; set it.", None)
+        report(f"{key} must be a role definition ID string, got {show(role_id)}; set it.", None)
         return
     role = azure_roles.built_in().get(guid or "")
     if role is None:
@@ -232,7 +232,7 @@ def check_assignment_scope(args: ResourceValidationArgs, report: ReportViolation
     scope = _text(plain(args.props), "scope")
     if not isinstance(scope, str) or not scope.strip().startswith("/"):
         report(
-            f"scope {scope!r} is not a resource ID; set scope to the one resource the "
+            f"scope {show(scope)} is not a resource ID; set scope to the one resource the "
             "principal needs (e.g. the Azure ML workspace's resource ID).",
             None,
         )
@@ -240,7 +240,7 @@ def check_assignment_scope(args: ResourceValidationArgs, report: ReportViolation
     breadth = scope_breadth(scope)
     if breadth is not None:
         report(
-            f"scope {scope!r} is {breadth}: the role then applies to every resource in it; "
+            f"scope {show(scope)} is {breadth}: the role then applies to every resource in it; "
             "scope the assignment to the one resource the principal needs (e.g. the Azure ML "
             "workspace).",
             None,
@@ -268,7 +268,7 @@ def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> 
     for index, scope in enumerate(as_list(scopes)):
         if isinstance(scope, str) and scope_breadth(scope) == "the tenant root":
             report(
-                f"{keys[1]}[{index}] is {scope!r}: the role could be assigned anywhere in the "
+                f"{keys[1]}[{index}] is {show(scope)}: the role could be assigned anywhere in the "
                 "tenant (Azure keeps the root scope for built-in roles); list the subscription "
                 "or resource group it is for.",
                 None,
@@ -276,7 +276,7 @@ def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> 
     permissions = _text(props, keys[0])
     if not isinstance(permissions, list):
         report(
-            f"{keys[0]} must be a list of {{actions, notActions}} blocks, got {permissions!r}.",
+            f"{keys[0]} must be a list of {{actions, notActions}} blocks, got {show(permissions)}.",
             None,
         )
         return
@@ -285,7 +285,9 @@ def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> 
         if is_unknown(block):
             unknown(where)
         if not isinstance(block, Mapping):
-            report(f"{where} must be an object with actions and notActions, got {block!r}.", None)
+            report(
+                f"{where} must be an object with actions and notActions, got {show(block)}.", None
+            )
             continue
         lists = []
         for name in _OPERATION_LISTS:
@@ -294,17 +296,19 @@ def check_custom_role(args: ResourceValidationArgs, report: ReportViolation) -> 
             if any(is_unknown(v) for v in items) or is_unknown(value):
                 unknown(f"{where}.{name}")
             if not all(isinstance(v, str) for v in items):
-                report(f"{where}.{name} must be a list of operation strings, got {value!r}.", None)
+                report(
+                    f"{where}.{name} must be a list of operation strings, got {show(value)}.", None
+                )
                 return
             lists.append(tuple(items))
         powers = azure_roles.block_powers(azure_roles.Permission(*lists))
         if powers:
             shown = {n: list(v) for n, v in zip(_OPERATION_LISTS, lists, strict=True) if v}
             report(
-                f"{where} allows {shown!r}, which can {' and '.join(powers)} (NotActions only "
-                "subtract what they match: Azure's only wildcard is *); list the operations "
-                "the role needs (e.g. Microsoft.MachineLearningServices/workspaces/jobs/write) "
-                "instead of wildcards.",
+                f"{where} allows {show(shown, 300)}, which can {' and '.join(powers)} "
+                "(NotActions only subtract what they match: Azure's only wildcard is *); list "
+                "the operations the role needs (e.g. "
+                "Microsoft.MachineLearningServices/workspaces/jobs/write) instead of wildcards.",
                 None,
             )
 
@@ -381,7 +385,7 @@ def check_linked_service(args: ResourceValidationArgs, report: ReportViolation) 
     elif azure_types.canonical(args.resource_type) == "azure-native:datafactory:LinkedService":
         properties = _text(plain(args.props), "properties")
         if not isinstance(properties, Mapping):
-            report(f"properties must be a linked service object, got {properties!r}.", None)
+            report(f"properties must be a linked service object, got {show(properties)}.", None)
             return
         secrets = _inline_secrets(properties, "properties")
     else:
@@ -424,14 +428,14 @@ def _exposure_validator(types: tuple[str, ...], what: str):
             # ARM reads enum values without regard to case or surrounding spaces.
             value = {"enabled": public, "disabled": disabled}.get(value.strip().casefold(), value)
         if value is None or value == public:
-            shown = "unset (Azure's default is public)" if value is None else repr(value)
+            shown = "unset (Azure's default is public)" if value is None else show(value)
             report(
                 f"{key} is {shown}: the {what} is reachable from the internet; set {key}: "
                 f"{disabled!r} and reach it through a private endpoint.",
                 None,
             )
         elif value != disabled:
-            report(f"{key} {value!r} is not a valid value; use {disabled!r}.", None)
+            report(f"{key} {show(value)} is not a valid value; use {disabled!r}.", None)
 
     return validate
 
@@ -486,7 +490,7 @@ def check_trigger_started(args: ResourceValidationArgs, report: ReportViolation)
                 None,
             )
         elif activated is not None and activated is not True:
-            report(f"activated must be true or false, got {activated!r}.", None)
+            report(f"activated must be true or false, got {show(activated)}.", None)
     elif (
         azure_types.canonical(args.resource_type) == "azure-native:machinelearningservices:Schedule"
     ):

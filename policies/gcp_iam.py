@@ -32,7 +32,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from policies import gcp_roles, settings
-from policies.values import UNKNOWN, as_list, is_unknown, plain, unknown
+from policies.values import UNKNOWN, as_list, is_unknown, plain, show, unknown
 
 ORGANIZATION = "organization"
 FOLDER = "folder"
@@ -181,7 +181,7 @@ def _role(value: Any, label: str) -> Any:
     if is_unknown(value) or (isinstance(value, str) and value):
         return value
     raise GrantShapeError(
-        f"{label}role is {value!r}; set it to a role ID such as roles/aiplatform.user"
+        f"{label}role is {show(value)}; set it to a role ID such as roles/aiplatform.user"
     )
 
 
@@ -192,7 +192,7 @@ def _members(value: Any, label: str) -> tuple[Any, ...]:
     for item in items:
         if not (is_unknown(item) or (isinstance(item, str) and item)):
             raise GrantShapeError(
-                f"{label}members has {item!r}; each member is a string such as "
+                f"{label}members has {show(item)}; each member is a string such as "
                 "serviceAccount:NAME@PROJECT.iam.gserviceaccount.com"
             )
     return tuple(items)
@@ -206,7 +206,7 @@ def grants(resource_type: str, props: Mapping[str, Any]) -> Iterator[Grant]:
         member = props.get("member")
         if not (is_unknown(member) or (isinstance(member, str) and member)):
             raise GrantShapeError(
-                f"member is {member!r}; set it to one principal such as "
+                f"member is {show(member)}; set it to one principal such as "
                 "serviceAccount:NAME@PROJECT.iam.gserviceaccount.com"
             )
         yield Grant(scope, on, _role(props.get("role"), ""), (member,), "")
@@ -228,13 +228,15 @@ def grants(resource_type: str, props: Mapping[str, Any]) -> Iterator[Grant]:
     bindings = policy.get("bindings") if isinstance(policy, Mapping) else None
     if not isinstance(bindings, list):
         raise GrantShapeError(
-            f"policyData is {data!r}; it must be a JSON object with a `bindings` list "
+            f"policyData is {show(data)}; it must be a JSON object with a `bindings` list "
             "(gcp.organizations.get_iam_policy builds one)"
         )
     for index, binding in enumerate(bindings):
         label = f"policyData.bindings[{index}]."
         if not isinstance(binding, Mapping):
-            raise GrantShapeError(f"{label[:-1]} is {binding!r}; each binding has role and members")
+            raise GrantShapeError(
+                f"{label[:-1]} is {show(binding)}; each binding has role and members"
+            )
         yield Grant(
             scope,
             on,
@@ -351,7 +353,8 @@ def check_impersonation(grant: Grant, config: Mapping[str, Any]) -> Iterator[str
     roles = config.get("roles")
     if not isinstance(roles, list):
         raise settings.PolicyConfigError(
-            f"roles is {roles!r}; list role IDs in policies/config/<stack>.json or remove the key"
+            f"roles is {show(roles)}; list role IDs in policies/config/<stack>.json or remove "
+            "the key"
         )
     if grant.scope not in HIERARCHY:
         return
@@ -455,7 +458,7 @@ def check_public_acls(args: ResourceValidationArgs, report: ReportViolation) -> 
             canned = props.get(name)
             if isinstance(canned, str) and canned.strip().casefold() in PUBLIC_CANNED_ACLS:
                 report(
-                    f"{args.name}: {name} {canned!r} opens the bucket or its objects to every "
+                    f"{args.name}: {name} {show(canned)} opens the bucket or its objects to every "
                     "Google account or the internet. Use uniform bucket-level access with IAM "
                     "grants to the accounts that need it.",
                     None,
@@ -525,7 +528,7 @@ def _custom_permissions(props: Mapping[str, Any]) -> list[str]:
         unknown("permissions")
     if not items or not all(isinstance(v, str) and v.strip() for v in items):
         raise GrantShapeError(
-            f"permissions is {value!r}; list the permission names the role grants, such as "
+            f"permissions is {show(value)}; list the permission names the role grants, such as "
             "aiplatform.pipelineJobs.create"
         )
     return [v.strip() for v in items]

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
 
 from policies.gcp_iam import DEFAULT_ACCOUNT
-from policies.values import UNKNOWN, dig, is_unknown, plain
+from policies.values import UNKNOWN, dig, is_unknown, plain, show
 
 VERTEX_SCHEDULE = "gcp:colab/schedule:Schedule"
 DATA_PIPELINE = "gcp:dataflow/pipeline:Pipeline"
@@ -103,7 +103,7 @@ def _identity_problems(resource_type: str, props: Mapping[str, Any]) -> Iterator
                     "pipeline)."
                 )
         elif not isinstance(value, str):
-            yield f"{identity.path} is {value!r}; set it to a service account email."
+            yield f"{identity.path} is {show(value)}; set it to a service account email."
         elif DEFAULT_ACCOUNT.match(value):
             yield (
                 f"{identity.path} is the default service account {value}, so {identity.who} "
@@ -145,7 +145,7 @@ def validate_http_token(args: ResourceValidationArgs, report: ReportViolation) -
     if target is None or is_unknown(target):
         return
     if not isinstance(target, Mapping):
-        report(f"{args.name}: httpTarget is {target!r}; it must be an object with a uri.", None)
+        report(f"{args.name}: httpTarget is {show(target)}; it must be an object with a uri.", None)
         return
     oauth, oidc, uri = target.get("oauthToken"), target.get("oidcToken"), target.get("uri")
     if oauth is None and oidc is None:

@@ -25,7 +25,7 @@ from policies import schedule_reading as reading
 from policies import schedule_registry as registry
 from policies import settings
 from policies.schedule_registry import ScheduleSpec, Target
-from policies.values import UNKNOWN, is_unknown, plain, unknown
+from policies.values import UNKNOWN, is_unknown, plain, show, unknown
 
 CONFIG_FILE = "policies/config/<stack>.json"
 
@@ -76,7 +76,7 @@ def validate_expression(args: ResourceValidationArgs, report: ReportViolation) -
     if not carrier.one_time and schedule.kind == "at":
         # EventBridge rules only accept cron() and rate(); one-time at() exists only in Scheduler.
         report(
-            f"{spec.expression!r}: {carrier.label}s accept only cron() and rate(); use an "
+            f"{show(spec.expression)}: {carrier.label}s accept only cron() and rate(); use an "
             "EventBridge Scheduler schedule (aws:scheduler/schedule:Schedule) for a one-time run.",
             None,
         )
@@ -249,7 +249,7 @@ def validate_flexible_window(args: ResourceValidationArgs, report: ReportViolati
         return
     if spec.flexible_mode not in (None, "OFF"):
         report(
-            f'{spec.carrier.flexible_mode} is {spec.flexible_mode!r}; set it to "OFF" or '
+            f'{spec.carrier.flexible_mode} is {show(spec.flexible_mode)}; set it to "OFF" or '
             '"FLEXIBLE" (with maximumWindowInMinutes).',
             None,
         )

@@ -33,7 +33,7 @@ from policies import schedule_reading as reading
 from policies import schedule_registry as registry
 from policies import settings
 from policies.schedule_registry import ScheduleSpec
-from policies.values import is_unknown, plain, unknown
+from policies.values import is_unknown, plain, show, unknown
 
 CONFIG_FILE = "policies/config/<stack>.json"
 # Most runs taken from one schedule inside the horizon: enough for a 5-minute schedule over a
@@ -278,7 +278,7 @@ def validate_overlap(args: StackValidationArgs, report: ReportViolation) -> None
         duration = parse_duration(link.duration)
         if duration is None:
             report(
-                f"{link.name}: {link.duration_label} is {link.duration!r}, not a duration; "
+                f"{link.name}: {link.duration_label} is {show(link.duration)}, not a duration; "
                 "write how long one run usually takes, e.g. 90m, 2h or 1h30m.",
                 link.urn,
             )
