@@ -393,8 +393,10 @@ def foreign(named: list[tuple[str, str | None]], allowed: set[str]) -> list[str]
 
 
 def cross_account_message(problems: list[str], why: str) -> str:
+    shown = ", ".join(show(p, 200) if len(p) > 200 else p for p in problems[:5])
+    more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
     return (
-        f"trusts {', '.join(problems)}, {why}. Trust a principal of an account "
+        f"trusts {shown}{more}, {why}. Trust a principal of an account "
         "you own, or add the account to trustedAccounts of iam-trust-cross-account in "
         "policies/config/<stack>.json."
     )

@@ -628,3 +628,12 @@ def test_a_source_account_written_as_a_json_number_pins_like_the_string(prod) ->
     }
     r = res("aws:iam/role:Role", {"assumeRolePolicy": doc(st)}, **own_provider())
     assert "iam-trust-confused-deputy" not in by_policy(prod.analyze(r)), r.urn
+
+
+def test_a_trust_naming_many_foreign_accounts_gets_one_short_message(prod) -> None:
+    accounts = [f"{n:012d}" for n in range(100000000000, 100000000040)]
+    st = {"Effect": "Allow", "Principal": {"AWS": accounts}, "Action": "sts:AssumeRole"}
+    r = res("aws:iam/role:Role", {"assumeRolePolicy": doc(st)}, **own_provider())
+    (v,) = by_policy(prod.analyze(r))["iam-trust-cross-account"]
+    assert "and 35 more" in v.message, f"{r.urn}: {v.message}"
+    assert len(v.message) < 2000, r.urn
