@@ -326,15 +326,7 @@ class _CronEngine:
         """The day's runs relative to its wall-clock midnight and their (count, first, last,
         shortest gap), cached by the day's shape (offsets and changes around it)."""
         table = self.table
-        i0 = bisect_left(table.wall_before, wall - DAY)
-        i1 = bisect_right(table.wall_before, wall + 2 * DAY)
-        key = (
-            table.after[i0 - 1] if i0 else table.initial,
-            tuple(
-                (table.wall_before[i] - wall, table.tau[i] - wall, table.after[i])
-                for i in range(i0, i1)
-            ),
-        )
+        i0, i1, key = table.day_shape(wall)
         hit = self._runs_cache.get(key)
         if hit is None:
             if i0 == i1:

@@ -413,15 +413,7 @@ class UnixPolicyEngine:
         if day not in self._irregular:
             utc = table.to_utc(wall)
             return [(utc, 0, self.cal.n)]
-        i0 = bisect_left(table.wall_before, wall - DAY)
-        i1 = bisect_right(table.wall_before, wall + 2 * DAY)
-        key = (
-            table.after[i0 - 1] if i0 else table.initial,
-            tuple(
-                (table.wall_before[i] - wall, table.tau[i] - wall, table.after[i])
-                for i in range(i0, i1)
-            ),
-        )
+        i0, i1, key = table.day_shape(wall)
         rel = self._rel.get(key)
         if rel is None:
             rel = self._rel[key] = tuple(self._irregular_pieces(wall, i0, i1))

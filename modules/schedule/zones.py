@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -71,6 +71,23 @@ class ZoneTable:
         """UTC offset (seconds) in effect at a UTC instant."""
         idx = bisect_right(self.tau, utc)
         return self.initial if idx == 0 else self.after[idx - 1]
+
+    def day_shape(self, wall: int) -> tuple[int, int, tuple]:
+        """The changes that can touch the local day starting at wall-clock `wall` (indices
+        [i0, i1), from the day before to the day after) and a key equal for every day whose
+        offsets and changes sit at the same places relative to its midnight, so a day's runs
+        can be worked out once per shape."""
+        day = 86400
+        i0 = bisect_left(self.wall_before, wall - day)
+        i1 = bisect_right(self.wall_before, wall + 2 * day)
+        key = (
+            self.after[i0 - 1] if i0 else self.initial,
+            tuple(
+                (self.wall_before[i] - wall, self.tau[i] - wall, self.after[i])
+                for i in range(i0, i1)
+            ),
+        )
+        return i0, i1, key
 
 
 def _suggest(name: str, candidates: tuple[str, ...]) -> str:
