@@ -339,15 +339,9 @@ class _CronEngine:
     def _day_runs(self, wall: int, i0: int, i1: int) -> list[int]:
         table, times = self.table, self.times
         every, shift = self.policy[0] == "all", self.policy[1] == "shift"
-        end = wall + DAY
-        points = {wall, end}
-        for i in range(i0, i1):
-            for point in (table.wall_before[i], table.tau[i] + table.after[i]):
-                if wall < point < end:
-                    points.add(point)
         runs: list[int] = []
         merge = False
-        for a, b in itertools.pairwise(sorted(points)):
+        for a, b in itertools.pairwise(table.day_points(wall, i0, i1)):
             i = bisect_left(times, a - wall)
             j = bisect_left(times, b - wall)
             if j <= i:
@@ -380,17 +374,10 @@ class _CronEngine:
             n, first, last, best = _stats(runs)
             return n, first + wall, last + wall, best
         table, times, gaps = self.table, self.times, self.gaps
-        end = wall + DAY
-        points = [wall, end]
-        for i in range(i0, i1):
-            for point in (table.wall_before[i], table.tau[i] + table.after[i]):
-                if wall < point < end:
-                    points.append(point)
-        points.sort()
         count, first, last, best = 0, 0, 0, None
-        for a, b in itertools.pairwise(points):
+        for a, b in itertools.pairwise(table.day_points(wall, i0, i1)):
             utc = table.to_utc(a)
-            if utc is None or a == b:
+            if utc is None:
                 continue  # skipped spring-forward wall times
             offset = a - utc
             i = bisect_left(times, max(a, lo + offset) - wall)

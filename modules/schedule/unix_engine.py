@@ -421,15 +421,8 @@ class UnixPolicyEngine:
 
     def _irregular_pieces(self, wall: int, i0: int, i1: int) -> list[tuple[int, int, int]]:
         table, T = self.table, self.cal.T
-        end = wall + DAY
-        points = {wall, end}
-        for i in range(i0, i1):
-            for point in (table.wall_before[i], table.tau[i] + table.after[i]):
-                if wall < point < end:
-                    points.add(point)
-        ordered = sorted(points)
         found: list[tuple[int, int, int]] = []
-        for a, b in itertools.pairwise(ordered):
+        for a, b in itertools.pairwise(table.day_points(wall, i0, i1)):
             i = bisect_left(T, a - wall)
             j = bisect_left(T, b - wall)
             if j <= i:

@@ -89,6 +89,17 @@ class ZoneTable:
         )
         return i0, i1, key
 
+    def day_points(self, wall: int, i0: int, i1: int) -> list[int]:
+        """The local day [wall, wall + 1 day) cut where changes i0..i1 begin or end on the
+        wall clock: ascending distinct points, the day's two ends included."""
+        end = wall + 86400
+        points = {wall, end}
+        for i in range(i0, i1):
+            for point in (self.wall_before[i], self.tau[i] + self.after[i]):
+                if wall < point < end:
+                    points.add(point)
+        return sorted(points)
+
 
 def _suggest(name: str, candidates: tuple[str, ...]) -> str:
     """Closest candidate: token-prefix matches first (``Australian`` ~ ``AUS``), then difflib."""
