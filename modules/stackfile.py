@@ -214,10 +214,11 @@ def read_project(stack_dir: Path) -> ProjectFile:
     """Pulumi.yaml of `stack_dir`, checked like LoadProject/ValidateProject."""
     path = Path(stack_dir) / "Pulumi.yaml"
     _check_siblings(path, "Pulumi", "the project file")
-    data = load_yaml(read_text(path), path)
+    text = read_text(path)
+    data = load_yaml(text, path)
     if not isinstance(data, dict):
         raise StackFileError(path, "must be a map with at least `name:` and `runtime:`", line=1)
-    lines = _top_lines(read_text(path))
+    lines = _top_lines(text)
     name = data.get("name")
     if "name" not in data:
         close = difflib.get_close_matches("name", [str(k) for k in data], n=1, cutoff=0.75)
