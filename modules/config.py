@@ -43,6 +43,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from modules.project_config import contains_secret
 from modules.schedule import Schedule, ScheduleError, analyze, parse_schedule
 
 CLOUDS = ("aws", "azure", "gcp")
@@ -335,13 +336,7 @@ def holds_secret(value: Any) -> bool:
             value = json.loads(value)
         except ValueError:
             return False
-    if isinstance(value, dict):
-        if len(value) == 1 and isinstance(value.get("secure"), str):
-            return True
-        return any(holds_secret(item) for item in value.values())
-    if isinstance(value, list):
-        return any(holds_secret(item) for item in value)
-    return False
+    return contains_secret(value)
 
 
 def _structured(

@@ -33,6 +33,18 @@ _ABSENT: Any = object()
 _ATOI = re.compile(r"[+-]?[0-9]+", re.ASCII)
 
 
+def contains_secret(value: Any) -> bool:
+    """A `secure:` value anywhere in `value` (config.object's isSecureValue: a map whose only
+    key is `secure` with a text value)."""
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("secure"), str):
+            return True
+        return any(contains_secret(item) for item in value.values())
+    if isinstance(value, list):
+        return any(contains_secret(item) for item in value)
+    return False
+
+
 class ProjectConfigError(ValueError):
     """A `config:` declaration the CLI refuses; `key` is the declared key as written."""
 

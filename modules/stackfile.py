@@ -46,7 +46,12 @@ from typing import Any
 import yaml
 
 from modules import project_config
-from modules.project_config import Declaration, ProjectConfigError, parse_declarations
+from modules.project_config import (
+    Declaration,
+    ProjectConfigError,
+    contains_secret,
+    parse_declarations,
+)
 
 # libyaml's parser where PyYAML was built with it (about ten times faster); same grammar.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -444,18 +449,6 @@ def _content(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return plain(value)
     return wire_text(value)
-
-
-def contains_secret(value: Any) -> bool:
-    """A `secure:` value anywhere in `value` (config.object's isSecureValue: a map whose only
-    key is `secure` with a text value)."""
-    if isinstance(value, dict):
-        if len(value) == 1 and isinstance(value.get("secure"), str):
-            return True
-        return any(contains_secret(item) for item in value.values())
-    if isinstance(value, list):
-        return any(contains_secret(item) for item in value)
-    return False
 
 
 def parse_config_key(key: Any, project: str, path: Path | str, line: int | None) -> str:
