@@ -19,7 +19,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from tools.policy_client import PolicyClient
+from tools.policy_client import PolicyClient, Resource
 
 REPO = Path(__file__).resolve().parents[2]
 STACKS = ("dev", "staging", "prod")
@@ -108,6 +108,31 @@ def pack_clients() -> Iterator[dict[str, PolicyClient]]:
     finally:
         with ThreadPoolExecutor(len(clients)) as pool:
             list(pool.map(lambda c: c.close(), clients.values()))
+
+
+@pytest.fixture(scope="module")
+def prod(pack_clients: dict[str, PolicyClient]) -> PolicyClient:
+    """The pack under prod's config, where every identity policy is mandatory."""
+    return pack_clients["prod"]
+
+
+def prod_resource(type_: str, inputs: dict, name: str = "r", **kw: Any) -> Resource:
+    """A resource of stack prod as the engine sends it to Analyze."""
+    return Resource(
+        urn=f"urn:pulumi:prod::mlsched::{type_}::{name}", type=type_, name=name, inputs=inputs, **kw
+    )
+
+
+def doc(*statements: dict, version: str = "2012-10-17") -> str:
+    """An IAM policy document as the JSON text a program writes."""
+    return json.dumps({"Version": version, "Statement": list(statements)})
+
+
+def by_policy(violations) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for v in violations:
+        found.setdefault(v.policy, []).append(v)
+    return found
 
 
 @pytest.fixture(scope="session")

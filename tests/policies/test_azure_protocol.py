@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.policies.conftest import by_policy
 from tools.policy_client import UNKNOWN, PolicyClient, Resource
 
 SUB = "/subscriptions/22222222-2222-4222-8222-222222222222"
@@ -61,13 +62,6 @@ def native(recurrence: dict[str, Any]) -> dict[str, Any]:
             ],
         },
     }
-
-
-def by_policy(violations) -> dict[str, list]:
-    found: dict[str, list] = {}
-    for v in violations:
-        found.setdefault(v.policy, []).append(v)
-    return found
 
 
 def test_the_components_daily_trigger_passes_prod(pack_clients: dict[str, PolicyClient]) -> None:

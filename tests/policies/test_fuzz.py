@@ -196,11 +196,6 @@ def _assert_answer(found, sent: dict[str, Any], what: str) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def prod(pack_clients: dict[str, PolicyClient]) -> PolicyClient:
-    return pack_clients["prod"]
-
-
 def test_the_fuzzer_reaches_every_policy_domain() -> None:
     assert any(t.startswith("aws:iam/") for t in TYPES)
     assert "aws:scheduler/schedule:Schedule" in TYPES

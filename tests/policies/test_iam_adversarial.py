@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from tools.policy_client import PolicyClient, Resource
+from tests.policies.conftest import by_policy, doc
+from tests.policies.conftest import prod_resource as res
+from tools.policy_client import Resource
 
 OWN = "123456789012"
 FOREIGN = "999999999999"
@@ -19,32 +21,10 @@ SAGEMAKER_TRUST = {
 }
 
 
-def res(type_: str, inputs: dict, name: str = "r", **kw) -> Resource:
-    return Resource(
-        urn=f"urn:pulumi:prod::mlsched::{type_}::{name}", type=type_, name=name, inputs=inputs, **kw
-    )
-
-
 def own_provider() -> dict:
     """A resource whose AWS provider names the stack's account (aws:allowedAccountIds), as the
     engine sends provider config: JSON text."""
     return {"provider": PROVIDER, "provider_inputs": {"allowedAccountIds": json.dumps([OWN])}}
-
-
-def doc(*statements: dict, version: str = "2012-10-17") -> str:
-    return json.dumps({"Version": version, "Statement": list(statements)})
-
-
-@pytest.fixture(scope="module")
-def prod(pack_clients: dict[str, PolicyClient]) -> PolicyClient:
-    return pack_clients["prod"]
-
-
-def by_policy(found) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for v in found:
-        out.setdefault(v.policy, []).append(v)
-    return out
 
 
 def show(found) -> str:

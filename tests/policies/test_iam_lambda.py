@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.policies.conftest import prod_resource as res
 from tools.policy_client import UNKNOWN, PolicyClient, Resource
 
 POLICY = "iam-lambda-access-scoped"
 PERMISSION = "aws:lambda/permission:Permission"
-
-
-def res(type_: str, inputs: dict, name: str = "r") -> Resource:
-    return Resource(
-        urn=f"urn:pulumi:prod::mlsched::{type_}::{name}", type=type_, name=name, inputs=inputs
-    )
-
-
-@pytest.fixture(scope="module")
-def prod(pack_clients: dict[str, PolicyClient]) -> PolicyClient:
-    return pack_clients["prod"]
 
 
 def verdicts(client: PolicyClient, r: Resource) -> list:

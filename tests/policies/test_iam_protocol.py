@@ -7,31 +7,11 @@ import json
 
 import pytest
 
-from tools.policy_client import UNKNOWN, PolicyClient, Resource
+from tests.policies.conftest import by_policy, doc
+from tests.policies.conftest import prod_resource as res
+from tools.policy_client import UNKNOWN
 
 GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
-
-
-def res(type_: str, inputs: dict, name: str = "r") -> Resource:
-    return Resource(
-        urn=f"urn:pulumi:prod::mlsched::{type_}::{name}", type=type_, name=name, inputs=inputs
-    )
-
-
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-@pytest.fixture(scope="module")
-def prod(pack_clients: dict[str, PolicyClient]) -> PolicyClient:
-    return pack_clients["prod"]
-
-
-def by_policy(found) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for v in found:
-        out.setdefault(v.policy, []).append(v)
-    return out
 
 
 @pytest.mark.parametrize(
